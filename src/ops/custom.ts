@@ -1,0 +1,16 @@
+// A typed front to tf.customGrad: a forward pass that returns its value and its backward pass.
+import * as tf from '@tensorflow/tfjs';
+
+export type Backward = (dy: tf.Tensor, saved: tf.Tensor[]) => tf.Tensor | tf.Tensor[];
+export type Forward<T extends tf.Tensor> = (
+  inputs: tf.Tensor[], save: tf.GradSaveFunc,
+) => { value: T; gradFunc: Backward };
+
+/** Runs `forward` on `inputs` so that tf.grad uses its `gradFunc` (one gradient per input). */
+export function withGradient<T extends tf.Tensor>(inputs: tf.Tensor[], forward: Forward<T>): T {
+  const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const save = args[args.length - 1] as tf.GradSaveFunc;
+    return forward(args.slice(0, -1) as tf.Tensor[], save);
+  });
+  return f(...inputs) as T;
+}

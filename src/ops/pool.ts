@@ -1,0 +1,78 @@
+// 3x3 pooling with PyTorch's padding (1 on every side) and correct gradients everywhere.
+// tfjs' avgPool gradient is wrong at the borders when padding is excluded from the count,
+// and wasm's maxPool gradient is wrong for padded windows; both backward passes are written
+// here as a sum over the 9 window taps, each scattered back onto the input grid.
+import * as tf from '@tensorflow/tfjs';
+import { withGradient } from './custom.js';
+import { cropSpatial, padSpatial, sampleGrid, validLength, zeroInsert } from './layout.js';
+
+const K = 3;
+const PAD = 1;
+
+/** Adds, for every tap (i, j) of a k x k window with stride s, the tap's gradient map back onto the padded input. */
+function scatterTaps(
+  shape: [number, number, number, number], s: number,
+  tapGrad: (i: number, j: number) => tf.Tensor4D,
+): tf.Tensor4D {
+  const [, hp, wp] = shape;
+  const parts: tf.Tensor4D[] = [];
+  for (let i = 0; i < K; i++) {
+    for (let j = 0; j < K; j++) {
+      const spread = zeroInsert(tapGrad(i, j), s);
+      const [, h, w] = spread.shape;
+      parts.push(tf.pad(spread, [[0, 0], [i, hp - i - h], [j, wp - j - w], [0, 0]]));
+    }
+  }
+  return tf.addN(parts);
+}
+
+/** max_pool_3x3: 3x3 max pooling, padding 1 (padded cells never win), stride 1 or 2. */
+export function maxPool3x3(x: tf.Tensor4D, stride = 1): tf.Tensor4D {
+  return withGradient<tf.Tensor4D>([x], ([xIn], save) => {
+    const xp = padSpatial(xIn as tf.Tensor4D, PAD, -Infinity);
+    const value = tf.maxPool(xp, K, stride, 'valid');
+    save([xp, value]);
+    const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]): tf.Tensor => {
+      const [xpS, yS] = saved as [tf.Tensor4D, tf.Tensor4D];
+      const [, ho, wo] = yS.shape;
+      // The first maximum in row-major window order takes the gradient (as PyTorch does).
+      let taken = tf.zerosLike(yS).cast('bool');
+      const dxp = scatterTaps(xpS.shape, stride, (i, j) => {
+        const hit = tf.logicalAnd(tf.equal(sampleGrid(xpS, i, j, ho, wo, stride), yS), tf.logicalNot(taken));
+        taken = tf.logicalOr(taken, hit);
+        return tf.mul(dy, hit.cast('float32')) as tf.Tensor4D;
+      });
+      return cropSpatial(dxp, PAD);
+    };
+    return { value, gradFunc };
+  });
+}
+
+/** 1 / (number of real, unpadded inputs) in each 3x3 window: count_include_pad=False. */
+function inverseCounts(h: number, w: number, s: number): tf.Tensor4D {
+  const ho = validLength(h + 2 * PAD, K, s);
+  const wo = validLength(w + 2 * PAD, K, s);
+  const inside = (start: number, n: number) => Math.min(start + K, n + PAD) - Math.max(start, PAD);
+  const data = new Float32Array(ho * wo);
+  for (let r = 0; r < ho; r++) {
+    for (let c = 0; c < wo; c++) data[r * wo + c] = 1 / (inside(r * s, h) * inside(c * s, w));
+  }
+  return tf.tensor4d(data, [1, ho, wo, 1]);
+}
+
+/** avg_pool_3x3: 3x3 average pooling, padding 1 excluded from the average, stride 1 or 2. */
+export function avgPool3x3(x: tf.Tensor4D, stride = 1): tf.Tensor4D {
+  const [, h, w] = x.shape;
+  return withGradient<tf.Tensor4D>([x], ([xIn], save) => {
+    const xp = padSpatial(xIn as tf.Tensor4D, PAD);
+    const inv = inverseCounts(h, w, stride);
+    const value = tf.mul(tf.mul(tf.avgPool(xp, K, stride, 'valid'), K * K), inv) as tf.Tensor4D;
+    save([xp, inv]);
+    const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]): tf.Tensor => {
+      const [xpS, invS] = saved as [tf.Tensor4D, tf.Tensor4D];
+      const share = tf.mul(dy, invS) as tf.Tensor4D;
+      return cropSpatial(scatterTaps(xpS.shape, stride, () => share), PAD);
+    };
+    return { value, gradFunc };
+  });
+}

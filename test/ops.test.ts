@@ -1,0 +1,122 @@
+// Every op in src/ops: forward against a float64 reference, gradient against central finite
+// differences, on every backend that starts on this machine (at least cpu and wasm).
+import assert from 'node:assert/strict';
+import { before, describe, test } from 'node:test';
+import * as tf from '@tensorflow/tfjs';
+import { usableBackends, useBackend } from '../src/backends/index.js';
+import * as ops from '../src/ops/index.js';
+import { checkGradients, randomArr } from './helpers/gradcheck.js';
+import * as ref from './helpers/reference.js';
+
+const t4 = (x: tf.Tensor) => x as tf.Tensor4D;
+const backends = await usableBackends();
+
+test('the sweep covers at least cpu and wasm', () => {
+  assert.ok(backends.includes('cpu') && backends.includes('wasm'), `usable backends: ${backends.join(', ')}`);
+});
+
+for (const backend of backends) {
+  describe(`ops on ${backend}`, () => {
+    before(async () => {
+      await useBackend(backend);
+    });
+
+    for (const k of [3, 5]) {
+      for (const stride of [1, 2]) {
+        test(`dilated depthwise ${k}x${k}, dilation 2, stride ${stride}`, () => {
+          const pad = k - 1; // dilation 2 keeps the size: pad = d * (k - 1) / 2
+          checkGradients({
+            inputs: [randomArr([2, 8, 8, 3], 1 + k + stride), randomArr([k, k, 3, 1], 2 + k)],
+            op: (x, w) => ops.depthwiseConv2d(t4(x), t4(w), { stride, dilation: 2, pad }),
+            ref: (x, w) => ref.depthwiseRef(x, w, stride, pad, 2),
+          });
+        });
+        test(`depthwise ${k}x${k}, stride ${stride}`, () => {
+          checkGradients({
+            inputs: [randomArr([2, 7, 6, 3], 3 + k + stride), randomArr([k, k, 3, 1], 4 + k)],
+            op: (x, w) => ops.depthwiseConv2d(t4(x), t4(w), { stride, pad: (k - 1) / 2 }),
+            ref: (x, w) => ref.depthwiseRef(x, w, stride, (k - 1) / 2, 1),
+          });
+        });
+      }
+    }
+
+    for (const stride of [1, 2]) {
+      test(`max pool 3x3, stride ${stride}`, () => {
+        checkGradients({
+          inputs: [randomArr([2, 6, 7, 3], 10 + stride)],
+          op: (x) => ops.maxPool3x3(t4(x), stride),
+          ref: (x) => ref.pool3x3Ref(x, stride, 'max'),
+        });
+      });
+      test(`avg pool 3x3 excluding padding, stride ${stride}`, () => {
+        checkGradients({
+          inputs: [randomArr([2, 6, 7, 3], 20 + stride)],
+          op: (x) => ops.avgPool3x3(t4(x), stride),
+          ref: (x) => ref.pool3x3Ref(x, stride, 'avg'),
+        });
+      });
+      test(`dense 3x3 convolution, stride ${stride}`, () => {
+        checkGradients({
+          inputs: [randomArr([2, 7, 6, 3], 30 + stride), randomArr([3, 3, 3, 4], 31)],
+          op: (x, w) => ops.conv2d(t4(x), t4(w), { stride, pad: 1 }),
+          ref: (x, w) => ref.conv2dRef(x, w, stride, 1),
+        });
+      });
+      test(`1x1 convolution, stride ${stride} (FactorizedReduce's halves)`, () => {
+        checkGradients({
+          inputs: [randomArr([2, 6, 6, 4], 40 + stride), randomArr([1, 1, 4, 3], 41)],
+          op: (x, w) => ops.conv2d(t4(x), t4(w), { stride }),
+          ref: (x, w) => ref.conv2dRef(x, w, stride, 0),
+        });
+      });
+    }
+
+    test('pointwise convolution', () => {
+      checkGradients({
+        inputs: [randomArr([2, 5, 5, 4], 50), randomArr([1, 1, 4, 6], 51)],
+        op: (x, w) => ops.pointwiseConv(t4(x), t4(w)),
+        ref: (x, w) => ref.pointwiseRef(x, w),
+      });
+    });
+
+    test('separable convolution 5x5, stride 2 (depthwise then pointwise)', () => {
+      checkGradients({
+        inputs: [randomArr([2, 8, 8, 3], 60), randomArr([5, 5, 3, 1], 61), randomArr([1, 1, 3, 4], 62)],
+        op: (x, d, p) => ops.separableConv(t4(x), t4(d), t4(p), { stride: 2, pad: 2 }),
+        ref: (x, d, p) => ref.pointwiseRef(ref.depthwiseRef(x, d, 2, 2, 1), p),
+      });
+    });
+
+    test('batch norm, training mode, no affine', () => {
+      checkGradients({
+        inputs: [randomArr([3, 4, 5, 3], 70)],
+        op: (x) => ops.batchNormTrain(t4(x)),
+        ref: (x) => ref.batchNormRef(x),
+      });
+    });
+
+    test('softmax cross-entropy from integer labels', () => {
+      const labels = [3, 0, 4, 4, 1];
+      checkGradients({
+        inputs: [randomArr([5, 6], 80)],
+        op: (z) => ops.softmaxCrossEntropy(z as tf.Tensor2D, tf.tensor1d(labels, 'int32')),
+        ref: (z) => ref.crossEntropyRef(z, labels),
+      });
+    });
+
+    test('no tensors leak from a forward and backward pass', () => {
+      const x = tf.randomNormal([2, 8, 8, 3]) as tf.Tensor4D;
+      const w = tf.randomNormal([3, 3, 3, 1]) as tf.Tensor4D;
+      const before = tf.memory().numTensors;
+      for (let i = 0; i < 3; i++) {
+        const g = tf.grads((a: tf.Tensor, b: tf.Tensor) =>
+          tf.sum(ops.batchNormTrain(ops.maxPool3x3(ops.depthwiseConv2d(t4(a), t4(b), { dilation: 2, pad: 2, stride: 2 }), 1))),
+        )([x, w]);
+        tf.dispose(g);
+      }
+      assert.equal(tf.memory().numTensors, before);
+      tf.dispose([x, w]);
+    });
+  });
+}
