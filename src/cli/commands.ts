@@ -1,0 +1,133 @@
+// The snas subcommands: each parses its own flags (node's util.parseArgs, strict) and returns an exit code.
+import { parseArgs } from 'node:util';
+import { join, resolve } from 'node:path';
+import { selectBackend } from '../backends/index.js';
+import { loadBaseConfig } from '../config/load.js';
+import { publishIndex } from '../notebooks/publish.js';
+import { runNotebooks } from '../notebooks/run.js';
+import { environmentRecord } from '../report/environment.js';
+import { DEFAULT_SCALE, parseScale, SCALE_ENV, SCALES, scaleFromEnv, type Scale } from '../scale.js';
+import { projectRoot } from '../util/root.js';
+import { EXIT, UsageError } from './usage.js';
+
+export interface Command {
+  summary: string;
+  usage: string;
+  run(args: string[]): Promise<number>;
+}
+
+type Spec = NonNullable<Parameters<typeof parseArgs>[0]>['options'];
+type Parsed = { values: Record<string, string | boolean | undefined>; positionals: string[] };
+
+function parse(command: string, args: string[], options: Spec, positionals = false): Parsed {
+  try {
+    const config = { args, options: { ...options, help: { type: 'boolean' as const, short: 'h' } }, allowPositionals: positionals, strict: true };
+    return parseArgs(config) as unknown as Parsed;
+  } catch (err) {
+    throw new UsageError(`snas ${command}: ${(err as Error).message}`);
+  }
+}
+
+function scaleOption(value: unknown): Scale {
+  return typeof value === 'string' ? parseScale(value, '--scale') : scaleFromEnv();
+}
+
+const SCALE_HELP = `  --scale S      ${SCALES.join(' | ')} (default: $${SCALE_ENV} or ${DEFAULT_SCALE})`;
+
+const notebooks: Command = {
+  summary: 'execute notebooks headless and render them to HTML',
+  usage: `snas notebooks [NAME...] [--scale S] [--out DIR] [--cell-timeout SECONDS]
+
+Executes notebooks/NN-*.ipynb (all, or those named: '00' or '00-environment') on the
+snas-lab tslab kernel from the project root, writing NAME.ipynb and NAME.html to DIR
+(default results/notebooks). A failing cell prints the notebook, the cell and the real
+error, and the exit code is 1.
+${SCALE_HELP}`,
+  async run(args) {
+    const { values, positionals } = parse('notebooks', args, {
+      scale: { type: 'string' }, out: { type: 'string' }, 'cell-timeout': { type: 'string' },
+    }, true);
+    if (values.help) return help(this);
+    const timeout = values['cell-timeout'] === undefined ? undefined : Number(values['cell-timeout']);
+    if (timeout !== undefined && !(timeout > 0)) throw new UsageError(`snas notebooks: --cell-timeout must be a positive number of seconds`);
+    const results = await runNotebooks({
+      scale: scaleOption(values.scale),
+      outDir: resolve(String(values.out ?? join(projectRoot(), 'results', 'notebooks'))),
+      only: positionals, cellTimeout: timeout,
+    });
+    const failed = results.filter((r) => !r.ok).map((r) => r.name);
+    if (failed.length) console.error(`snas notebooks: ${failed.length} of ${results.length} failed: ${failed.join(', ')}`);
+    return failed.length ? EXIT.failure : EXIT.ok;
+  },
+};
+
+const reproduce: Command = {
+  summary: 'run every notebook at a scale and publish results/',
+  usage: `snas reproduce [--scale S] [--out DIR]
+
+Executes every notebook and publishes DIR (default results/): notebooks/ with the executed
+.ipynb and .html files, environment.json, run.json and index.html.
+${SCALE_HELP}`,
+  async run(args) {
+    const { values } = parse('reproduce', args, { scale: { type: 'string' }, out: { type: 'string' } });
+    if (values.help) return help(this);
+    const scale = scaleOption(values.scale);
+    const out = resolve(String(values.out ?? join(projectRoot(), 'results')));
+    const started = new Date();
+    const backend = await selectBackend();
+    const results = await runNotebooks({ scale, outDir: join(out, 'notebooks') });
+    const seconds = (Date.now() - started.getTime()) / 1000;
+    publishIndex(out, { scale, started: started.toISOString(), seconds, notebooks: results, environment: environmentRecord(backend, { scale }) });
+    const failed = results.filter((r) => !r.ok);
+    console.log(`snas reproduce: ${results.length - failed.length} of ${results.length} notebooks ok in ${seconds.toFixed(0)} s; ${join(out, 'index.html')}`);
+    return failed.length ? EXIT.failure : EXIT.ok;
+  },
+};
+
+const env: Command = {
+  summary: 'show the compute backend chosen and the environment a result records',
+  usage: `snas env [--config FILE.yaml] [--backend NAME]
+
+Picks the backend as every run does (SNAS_BACKEND, then --backend or the config's backend
+key, then the fastest that works) and prints the environment record that results carry.`,
+  async run(args) {
+    const { values } = parse('env', args, { backend: { type: 'string' }, config: { type: 'string' } });
+    if (values.help) return help(this);
+    const file = values.config as string | undefined;
+    const config = file === undefined ? undefined : loadBaseConfig(file);
+    const backend = values.backend !== undefined
+      ? await selectBackend({ requested: values.backend as string, requestedBy: '--backend' })
+      : await selectBackend({ requested: config?.backend, requestedBy: `${file}: backend` });
+    console.log(JSON.stringify(environmentRecord(backend, config ? { seed: config.seed } : {}), null, 2));
+    return EXIT.ok;
+  },
+};
+
+/** Subcommands that later work fills in: they exist so that the CLI's shape is fixed, and say so. */
+function planned(name: string, summary: string, usage: string): Command {
+  return {
+    summary: `${summary} (not available yet)`,
+    usage: `${usage}\n\nNot available in this version of snas-lab yet.`,
+    async run(args) {
+      if (args.includes('--help') || args.includes('-h')) return help(this);
+      console.error(`snas ${name}: not available in this version of snas-lab yet`);
+      return EXIT.failure;
+    },
+  };
+}
+
+export const COMMANDS: Record<string, Command> = {
+  count: planned('count', 'count parameters and multiply-adds of a genotype', 'snas count --genotype NAME --network cifar10|imagenet [--channels C] [--layers L] [--json]'),
+  search: planned('search', 'run an architecture search from a config', 'snas search CONFIG.yaml [--seed N] [--out DIR] [--resume] [--scale S]'),
+  train: planned('train', 'train a derived network from scratch', 'snas train CONFIG.yaml [--seed N] [--out DIR] [--resume]'),
+  bench: planned('bench', 'time one search step on every backend beside the PyTorch peer', 'snas bench [--what edge|network] [--json]'),
+  sweep: planned('sweep', 'run a grid of searches (e.g. the temperature ablation)', 'snas sweep CONFIG.yaml [--workers N]'),
+  reproduce,
+  notebooks,
+  env,
+};
+
+export function help(cmd: Command): number {
+  console.log(cmd.usage);
+  return EXIT.ok;
+}

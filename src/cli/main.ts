@@ -1,0 +1,47 @@
+// snas: the command-line entry point. Exit codes: 0 done, 1 runtime failure, 2 bad arguments.
+import { BackendError } from '../backends/index.js';
+import { ConfigError } from '../config/load.js';
+import { ScaleError } from '../scale.js';
+import { packageJson } from '../util/root.js';
+import { COMMANDS } from './commands.js';
+import { EXIT, UsageError } from './usage.js';
+
+export function topUsage(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((k) => k.length));
+  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`);
+  return `snas-lab: a reproduction of SNAS (Stochastic Neural Architecture Search, ICLR 2019)
+
+usage: snas <command> [options]      snas <command> --help for a command's options
+
+commands:
+${lines.join('\n')}
+
+environment: SNAS_SCALE (smoke|quick|paper), SNAS_BACKEND (auto|torch|tfjs-node-gpu|tfjs-node|wasm|cpu)`;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    console.log(topUsage());
+    return EXIT.ok;
+  }
+  if (name === '--version' || name === '-v') {
+    console.log(packageJson().version);
+    return EXIT.ok;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    console.error(`snas: unknown command '${name}'; commands: ${Object.keys(COMMANDS).join(', ')} (snas --help)`);
+    return EXIT.usage;
+  }
+  try {
+    return await command.run(rest);
+  } catch (err) {
+    if (err instanceof UsageError || err instanceof ScaleError || err instanceof BackendError || err instanceof ConfigError) {
+      console.error(`${err.message}\n(snas ${name} --help for usage)`);
+      return EXIT.usage;
+    }
+    console.error(`snas ${name}: ${(err as Error).stack ?? String(err)}`);
+    return EXIT.failure;
+  }
+}

@@ -1,0 +1,54 @@
+// Publishes a results folder: the rendered notebooks, the environment they ran on, and an
+// index.html that links everything and opens offline.
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import type { EnvironmentRecord } from '../report/environment.js';
+import { escapeHtml } from '../report/table.js';
+import type { NotebookResult } from './run.js';
+
+/** Writes `text` to `file` through a temporary file and a rename, so readers never see half a file. */
+export function writeAtomic(file: string, text: string): void {
+  mkdirSync(join(file, '..'), { recursive: true });
+  const tmp = `${file}.tmp-${process.pid}`;
+  writeFileSync(tmp, text);
+  renameSync(tmp, file);
+}
+
+export interface Publication {
+  scale: string;
+  started: string;
+  seconds: number;
+  notebooks: NotebookResult[];
+  environment: EnvironmentRecord;
+}
+
+export function publishIndex(resultsDir: string, pub: Publication): void {
+  const rel = (p?: string) => (p ? relative(resultsDir, p) : '');
+  writeAtomic(join(resultsDir, 'environment.json'), `${JSON.stringify(pub.environment, null, 2)}\n`);
+  const summary = {
+    scale: pub.scale, started: pub.started, seconds: Math.round(pub.seconds),
+    notebooks: pub.notebooks.map((n) => ({ ...n, ipynb: rel(n.ipynb), html: rel(n.html) })),
+  };
+  writeAtomic(join(resultsDir, 'run.json'), `${JSON.stringify(summary, null, 2)}\n`);
+  const rows = pub.notebooks.map((n) => {
+    const link = n.ok ? `<a href="${escapeHtml(rel(n.html))}">${escapeHtml(n.name)}</a> (<a href="${escapeHtml(rel(n.ipynb))}">ipynb</a>)` : `${escapeHtml(n.name)} <b>failed</b>`;
+    return `<tr><td>${link}</td><td>${n.seconds.toFixed(1)} s</td></tr>`;
+  });
+  const env = pub.environment;
+  const html = `<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>snas-lab results (${escapeHtml(pub.scale)} scale)</title>
+<style>body{font-family:sans-serif;max-width:900px;margin:2em auto}td,th{padding:3px 10px;border-bottom:1px solid #ddd}pre{background:#f6f6f6;padding:8px;overflow:auto}</style>
+</head><body>
+<h1>snas-lab: reproduction of SNAS (Xie et al., ICLR 2019)</h1>
+<p>Scale <b>${escapeHtml(pub.scale)}</b>, started ${escapeHtml(pub.started)}, ${Math.round(pub.seconds)} s in all,
+backend <b>${escapeHtml(env.backend.name)}</b> on ${env.machine.cores} cores (${escapeHtml(env.machine.cpu)}),
+git ${escapeHtml(env.git.commit ?? 'unknown')}${env.git.dirty ? ' (with uncommitted changes)' : ''}.</p>
+<h2>Notebooks</h2>
+<table>${rows.join('\n')}</table>
+<h2>Environment</h2>
+<pre>${escapeHtml(JSON.stringify(env, null, 2))}</pre>
+<p>Every number in these notebooks was computed by the code at that commit, except figures marked as quoted from the paper.</p>
+</body></html>
+`;
+  writeAtomic(join(resultsDir, 'index.html'), html);
+}

@@ -1,0 +1,108 @@
+// Runs notebooks headless (through execute.py and the committed tslab kernel spec) and
+// collects what each produced.
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { basename, delimiter, join, relative, resolve } from 'node:path';
+import { SCALE_ENV, type Scale } from '../scale.js';
+import { projectRoot } from '../util/root.js';
+
+export interface NotebookResult {
+  name: string;
+  ok: boolean;
+  seconds: number;
+  ipynb?: string;
+  html?: string;
+  htmlBytes?: number;
+}
+
+export interface RunOptions {
+  scale: Scale;
+  /** Folder for the executed .ipynb and .html files. */
+  outDir: string;
+  /** Names ('00-environment', '00') or paths; all notebooks when empty. */
+  only?: string[];
+  /** Seconds allowed per cell. */
+  cellTimeout?: number;
+  log?: (line: string) => void;
+}
+
+export class NotebookError extends Error {}
+
+export function notebooksDir(): string {
+  return join(projectRoot(), 'notebooks');
+}
+
+/** The committed notebooks, in order (notebooks/NN-name.ipynb). */
+export function listNotebooks(): string[] {
+  return readdirSync(notebooksDir())
+    .filter((f) => f.endsWith('.ipynb') && !f.endsWith('.failed.ipynb'))
+    .sort()
+    .map((f) => join(notebooksDir(), f));
+}
+
+/** Resolves names or paths to notebook files, with a clear error for one that does not exist. */
+export function resolveNotebooks(only: string[] = []): string[] {
+  const all = listNotebooks();
+  if (only.length === 0) return all;
+  return only.map((want) => {
+    const asPath = resolve(want);
+    if (want.endsWith('.ipynb') && existsSync(asPath)) return asPath;
+    const hit = all.filter((p) => {
+      const name = basename(p, '.ipynb');
+      return name === want || name.startsWith(`${want}-`);
+    });
+    if (hit.length !== 1) {
+      const names = all.map((p) => basename(p, '.ipynb')).join(', ');
+      throw new NotebookError(`no single notebook matches '${want}'; notebooks: ${names}`);
+    }
+    return hit[0]!;
+  });
+}
+
+/** Debian's python3 carries nbclient/nbconvert; SNAS_PYTHON overrides it. */
+export function jupyterPython(): string {
+  if (process.env.SNAS_PYTHON) return process.env.SNAS_PYTHON;
+  return existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
+}
+
+function runOne(notebook: string, opts: RunOptions, root: string): Promise<NotebookResult> {
+  const name = basename(notebook, '.ipynb');
+  const ipynb = join(opts.outDir, `${name}.ipynb`);
+  const html = join(opts.outDir, `${name}.html`);
+  const plotly = join(root, 'node_modules', 'plotly.js-dist-min', 'plotly.min.js');
+  const mathjax = join(root, 'node_modules', 'mathjax', 'es5', 'tex-svg-full.js');
+  const args = [
+    join(root, 'src', 'notebooks', 'execute.py'), notebook,
+    '--ipynb', ipynb, '--html', html, '--cwd', root, '--label', relative(root, notebook),
+    '--timeout', String(opts.cellTimeout ?? 1800), '--plotly', plotly, '--mathjax', mathjax,
+  ];
+  const jupyterPath = [join(root, 'notebooks', 'jupyter'), process.env.JUPYTER_PATH].filter(Boolean).join(delimiter);
+  const env = { ...process.env, [SCALE_ENV]: opts.scale, JUPYTER_PATH: jupyterPath, SNAS_ROOT: root };
+  const t0 = Date.now();
+  return new Promise((done, fail) => {
+    const child = spawn(jupyterPython(), args, { cwd: root, env, stdio: ['ignore', 'inherit', 'inherit'] });
+    child.on('error', (err) => fail(new NotebookError(`cannot start ${jupyterPython()}: ${err.message}`)));
+    child.on('close', (code) => {
+      const seconds = (Date.now() - t0) / 1000;
+      if (code !== 0) return done({ name, ok: false, seconds });
+      done({ name, ok: true, seconds, ipynb, html, htmlBytes: statSync(html).size });
+    });
+  });
+}
+
+/** Executes the notebooks one after another; a failing one does not stop the rest. */
+export async function runNotebooks(opts: RunOptions): Promise<NotebookResult[]> {
+  const root = projectRoot();
+  const log = opts.log ?? ((l: string) => console.log(l));
+  const notebooks = resolveNotebooks(opts.only);
+  const results: NotebookResult[] = [];
+  for (const nb of notebooks) {
+    log(`notebook ${relative(root, nb)} (scale ${opts.scale})`);
+    const r = await runOne(nb, opts, root);
+    log(r.ok
+      ? `notebook ${r.name}: ok in ${r.seconds.toFixed(1)} s, ${relative(root, r.html!)} ${(r.htmlBytes! / 1e6).toFixed(1)} MB`
+      : `notebook ${r.name}: FAILED after ${r.seconds.toFixed(1)} s`);
+    results.push(r);
+  }
+  return results;
+}

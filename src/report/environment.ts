@@ -1,0 +1,62 @@
+// What a result records about where it ran: the backend and why, package versions, machine,
+// git commit. Every results folder and run directory carries one of these (environment.json).
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import * as os from 'node:os';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import type { BackendChoice } from '../backends/index.js';
+import { packageJson, projectRoot } from '../util/root.js';
+
+export interface EnvironmentRecord {
+  backend: { name: string; tfjs: string; chosen_by: string; skipped: { name: string; reason: string }[] };
+  versions: Record<string, string>;
+  machine: { platform: string; arch: string; cpu: string; cores: number; memory_gib: number; hostname: string };
+  git: { commit: string | null; dirty: boolean | null };
+  scale?: string;
+  seed?: number;
+  recorded_at: string;
+}
+
+/** Installed version of a package (read from its package.json), or 'not installed'. */
+export function installedVersion(name: string): string {
+  const file = join(projectRoot(), 'node_modules', name, 'package.json');
+  if (!existsSync(file)) return 'not installed';
+  return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
+}
+
+function git(args: string[]): string | null {
+  try {
+    return execFileSync('git', args, { cwd: projectRoot(), encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return null;
+  }
+}
+
+export function environmentRecord(backend: BackendChoice, extra: { scale?: string; seed?: number } = {}): EnvironmentRecord {
+  const versions: Record<string, string> = {
+    'snas-lab': packageJson().version,
+    node: process.versions.node,
+    '@tensorflow/tfjs': tf.version.tfjs,
+  };
+  for (const name of ['@tensorflow/tfjs-backend-wasm', 'tslab', 'danfojs-node', 'plotly.js-dist-min', 'yaml']) {
+    versions[name] = installedVersion(name);
+  }
+  const status = git(['status', '--porcelain', '--untracked-files=no']);
+  const cpus = os.cpus();
+  return {
+    backend: { name: backend.name, tfjs: backend.tfjsBackend, chosen_by: backend.chosenBy, skipped: backend.skipped },
+    versions,
+    machine: {
+      platform: `${os.type()} ${os.release()}`,
+      arch: os.arch(),
+      cpu: cpus[0]?.model ?? 'unknown',
+      cores: os.availableParallelism(),
+      memory_gib: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
+      hostname: os.hostname(),
+    },
+    git: { commit: git(['rev-parse', 'HEAD']), dirty: status === null ? null : status.length > 0 },
+    ...extra,
+    recorded_at: new Date().toISOString(),
+  };
+}

@@ -1,0 +1,31 @@
+// Display helpers for notebooks: figures, tables and HTML through tslab's display, with a
+// plain-text fallback when the code runs outside a notebook kernel.
+import * as tslab from 'tslab';
+import { figureHtml, type Figure } from './figure.js';
+import { tableHtml, tableText, type FrameLike, type Row, type TableOptions } from './table.js';
+
+/** True inside a tslab kernel (started as `tslab kernel ...` by the kernel spec). */
+function inKernel(): boolean {
+  const argv = process.argv;
+  return argv.some((a) => /tslab[\\/]bin[\\/]tslab$|[\\/]tslab$/.test(a)) && argv.includes('kernel');
+}
+
+export function showHtml(html: string): void {
+  if (inKernel()) tslab.display.html(html);
+  else console.log(html);
+}
+
+export function showFigure(fig: Figure): void {
+  if (inKernel()) tslab.display.html(figureHtml(fig));
+  else console.log(`[figure: ${String((fig.layout?.title as { text?: string })?.text ?? fig.layout?.title ?? 'untitled')}]`);
+}
+
+export function showTable(t: Row[] | FrameLike, opts: TableOptions = {}): void {
+  if (inKernel()) tslab.display.html(tableHtml(t, opts));
+  else console.log(tableText(t, opts));
+}
+
+export function showMarkdown(md: string): void {
+  if (inKernel()) tslab.display.markdown(md);
+  else console.log(md);
+}

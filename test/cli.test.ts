@@ -1,0 +1,63 @@
+// The snas command: help, exit codes and messages for bad arguments.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { snas } from './helpers/run.js';
+
+test('snas --help lists every subcommand and exits 0', () => {
+  const r = snas(['--help']);
+  assert.equal(r.code, 0);
+  for (const c of ['count', 'search', 'train', 'bench', 'sweep', 'reproduce', 'notebooks', 'env']) {
+    assert.match(r.stdout, new RegExp(`^  ${c}\\s`, 'm'), `help lists ${c}`);
+  }
+});
+
+test('each subcommand has its own --help', () => {
+  for (const c of ['notebooks', 'reproduce', 'env', 'search']) {
+    const r = snas([c, '--help']);
+    assert.equal(r.code, 0, `${c} --help exits 0`);
+    assert.match(r.stdout, new RegExp(`snas ${c}`));
+  }
+});
+
+test('an unknown command exits 2 and names it', () => {
+  const r = snas(['serach']);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /unknown command 'serach'/);
+});
+
+test('an unknown option exits 2 with the command in the message', () => {
+  const r = snas(['notebooks', '--frob']);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /snas notebooks: Unknown option '--frob'/);
+});
+
+test('a bad scale or backend exits 2 naming where the value came from', () => {
+  let r = snas(['notebooks', '--scale', 'huge']);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /--scale: unknown scale 'huge'/);
+  r = snas(['env'], { SNAS_BACKEND: 'gpu' });
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /environment variable SNAS_BACKEND: unknown backend 'gpu'/);
+});
+
+test('a notebook name that matches nothing exits 1 with the list of notebooks', () => {
+  const r = snas(['notebooks', 'no-such-notebook', '--scale', 'smoke']);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /no single notebook matches 'no-such-notebook'; notebooks: 00-environment/);
+});
+
+test('subcommands that are not built yet say so and exit non-zero', () => {
+  const r = snas(['search', 'configs/x.yaml']);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /snas search: not available in this version/);
+});
+
+test('snas env prints the environment record as JSON with the backend that runs', () => {
+  const r = snas(['env'], { SNAS_BACKEND: 'cpu' });
+  assert.equal(r.code, 0, r.stderr);
+  const json = JSON.parse(r.stdout.slice(r.stdout.indexOf('{')));
+  assert.equal(json.backend.name, 'cpu');
+  assert.equal(json.backend.chosen_by, 'SNAS_BACKEND=cpu');
+  assert.ok(json.machine.cores >= 1);
+  assert.equal(typeof json.versions['@tensorflow/tfjs'], 'string');
+});
