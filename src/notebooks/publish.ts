@@ -37,7 +37,7 @@ export function publishIndex(resultsDir: string, pub: Publication): void {
   const env = pub.environment;
   const html = `<!DOCTYPE html>
 <html><head><meta charset="utf-8"><title>snas-lab results (${escapeHtml(pub.scale)} scale)</title>
-<style>body{font-family:sans-serif;max-width:900px;margin:2em auto}td,th{padding:3px 10px;border-bottom:1px solid #ddd}pre{background:#f6f6f6;padding:8px;overflow:auto}</style>
+<style>body{font-family:sans-serif;max-width:900px;margin:2em auto}td,th{padding:3px 10px;border-bottom:1px solid #ddd}pre{background:#f6f6f6;padding:8px;white-space:pre-wrap}</style>
 </head><body>
 <h1>snas-lab: reproduction of SNAS (Xie et al., ICLR 2019)</h1>
 <p>Scale <b>${escapeHtml(pub.scale)}</b>, started ${escapeHtml(pub.started)}, ${Math.round(pub.seconds)} s in all,

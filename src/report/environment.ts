@@ -39,7 +39,7 @@ export function environmentRecord(backend: BackendChoice, extra: { scale?: strin
     node: process.versions.node,
     '@tensorflow/tfjs': tf.version.tfjs,
   };
-  for (const name of ['@tensorflow/tfjs-backend-wasm', 'tslab', 'danfojs-node', 'plotly.js-dist-min', 'yaml']) {
+  for (const name of ['@tensorflow/tfjs-backend-wasm', 'tslab', 'danfojs-node', 'plotly.js-dist-min', 'mathjax', 'yaml']) {
     versions[name] = installedVersion(name);
   }
   const status = git(['status', '--porcelain', '--untracked-files=no']);

@@ -35,7 +35,7 @@ apt_install() {
   or, without Debian, install Python's nbclient and nbconvert and point SNAS_PYTHON at that python."
   fi
   export DEBIAN_FRONTEND=noninteractive
-  if ! ls /var/lib/apt/lists/*_Packages >/dev/null 2>&1; then
+  if ! ls /var/lib/apt/lists/*_Packages* >/dev/null 2>&1; then
     say "apt-get update"
     apt-get update -qq
   fi
