@@ -41,6 +41,14 @@ for (const backend of backends) {
       }
     }
 
+    test('depthwise 3x3, dilation 3, stride 2 (dilation not a multiple of the stride)', () => {
+      checkGradients({
+        inputs: [randomArr([2, 9, 8, 2], 90), randomArr([3, 3, 2, 1], 91)],
+        op: (x, w) => ops.depthwiseConv2d(t4(x), t4(w), { stride: 2, dilation: 3, pad: 3 }),
+        ref: (x, w) => ref.depthwiseRef(x, w, 2, 3, 3),
+      });
+    });
+
     for (const stride of [1, 2]) {
       test(`max pool 3x3, stride ${stride}`, () => {
         checkGradients({
