@@ -80,6 +80,16 @@ for (const backend of backends) {
       });
     }
 
+    for (const [k, stride, size] of [[5, 3, 8], [5, 2, 7], [7, 1, 7]] as const) {
+      test(`avg pool ${k}x${k} without padding, stride ${stride}, on ${size}x${size}`, () => {
+        checkGradients({
+          inputs: [randomArr([2, size, size, 3], 100 + k + stride)],
+          op: (x) => ops.avgPoolValid(t4(x), k, stride),
+          ref: (x) => ref.avgPoolValidRef(x, k, stride),
+        });
+      });
+    }
+
     test('pointwise convolution', () => {
       checkGradients({
         inputs: [randomArr([2, 5, 5, 4], 50), randomArr([1, 1, 4, 6], 51)],

@@ -3,7 +3,7 @@
 // (test/ops.test.ts). Inputs are NHWC float32.
 export { conv2d, depthwiseConv2d, pointwiseConv, separableConv } from './conv.js';
 export type { ConvOptions, DepthwiseOptions } from './conv.js';
-export { avgPool3x3, maxPool3x3 } from './pool.js';
+export { avgPool3x3, avgPoolValid, maxPool3x3 } from './pool.js';
 export { batchNormTrain, BN_EPSILON } from './norm.js';
 export { softmaxCrossEntropy } from './loss.js';
 export { padSpatial } from './layout.js';

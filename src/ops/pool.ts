@@ -76,3 +76,10 @@ export function avgPool3x3(x: tf.Tensor4D, stride = 1): tf.Tensor4D {
     return { value, gradFunc };
   });
 }
+
+/** k x k average pooling with no padding (auxiliary heads, the ImageNet network's 7x7 pool). */
+export function avgPoolValid(x: tf.Tensor4D, k: number, stride: number): tf.Tensor4D {
+  const [, h, w] = x.shape;
+  if (h < k || w < k) throw new Error(`avgPoolValid: a ${k}x${k} window does not fit a ${h}x${w} input`);
+  return tf.avgPool(x, k, stride, 'valid');
+}

@@ -116,3 +116,20 @@ export function crossEntropyRef(logits: Arr, labels: number[]): Arr {
 export function pointwiseRef(x: Arr, w: Arr): Arr {
   return conv2dRef(x, w, 1, 0);
 }
+
+/** k x k average pooling, no padding. */
+export function avgPoolValidRef(x: Arr, k: number, stride: number): Arr {
+  const [n, h, wd, c] = x.shape as [number, number, number, number];
+  const ho = outLen(h, k, stride, 1, 0);
+  const wo = outLen(wd, k, stride, 1, 0);
+  const y = arr([n, ho, wo, c]);
+  for (let b = 0; b < n; b++)
+    for (let oy = 0; oy < ho; oy++)
+      for (let ox = 0; ox < wo; ox++)
+        for (let ch = 0; ch < c; ch++) {
+          let sum = 0;
+          for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) sum += x.data[at4(x.shape, b, oy * stride + i, ox * stride + j, ch)]!;
+          y.data[at4(y.shape, b, oy, ox, ch)] = sum / (k * k);
+        }
+  return y;
+}

@@ -1,0 +1,62 @@
+// The search cell (paper Sec. 3.1): 14 mixed edges, each a weighted sum of the 8 primitives.
+// The weights come from outside ([14, 8], one row per edge in canonical order), so that any
+// sampler drives it: Gumbel-softmax samples (SNAS), softmax(alpha) (DARTS), binary (NASP).
+import * as tf from '@tensorflow/tfjs';
+import { addAll } from '../nn/layers.js';
+import { Init, Module, type Ctx } from '../nn/module.js';
+import { FactorizedReduce, ReLUConvBN, makeOp, withDropPath, type CellOp } from './ops.js';
+import { EDGE_LIST, EDGES, PRIMITIVES, STEPS } from './primitives.js';
+
+/** One edge: sum over k of w_k * op_k(x); 'none' contributes zero and is not computed. */
+export class MixedOp extends Module {
+  readonly ops: CellOp[];
+  constructor(c: number, stride: number, init: Init) {
+    super();
+    this.ops = PRIMITIVES.map((p, k) => this.child(String(k), makeOp(p, c, stride, { affine: false, poolBN: true }, init)));
+  }
+
+  forward(x: tf.Tensor4D, weights: tf.Tensor[], ctx: Ctx): tf.Tensor4D {
+    const terms: tf.Tensor4D[] = [];
+    PRIMITIVES.forEach((p, k) => {
+      if (p !== 'none') terms.push(tf.mul(weights[k]!, withDropPath(this.ops[k]!, x, ctx)) as tf.Tensor4D);
+    });
+    return addAll(terms, ctx);
+  }
+}
+
+/** Preprocessing of a cell's two inputs to C channels (FactorizedReduce after a reduction cell). */
+export function preprocess(cpp: number, cp: number, c: number, reductionPrev: boolean, affine: boolean, init: Init): [CellOp, CellOp] {
+  return [
+    reductionPrev ? new FactorizedReduce(cpp, c, affine, init) : new ReLUConvBN(cpp, c, 1, 1, 0, affine, init),
+    new ReLUConvBN(cp, c, 1, 1, 0, affine, init),
+  ];
+}
+
+export class SearchCell extends Module {
+  readonly edges: MixedOp[];
+  private readonly pre0: CellOp;
+  private readonly pre1: CellOp;
+  constructor(cpp: number, cp: number, readonly c: number, readonly reduction: boolean, reductionPrev: boolean, init: Init) {
+    super();
+    const [p0, p1] = preprocess(cpp, cp, c, reductionPrev, false, init);
+    this.pre0 = this.child('pre0', p0);
+    this.pre1 = this.child('pre1', p1);
+    this.edges = EDGE_LIST.map((e, i) => this.child(`edges.${i}`, new MixedOp(c, reduction && e.input < 2 ? 2 : 1, init)));
+  }
+
+  /** `weights` is [14, 8]: row i weights the 8 ops of edge i. */
+  forward(s0: tf.Tensor4D, s1: tf.Tensor4D, weights: tf.Tensor2D, ctx: Ctx): tf.Tensor4D {
+    if (weights.shape[0] !== EDGES || weights.shape[1] !== PRIMITIVES.length) {
+      throw new Error(`SearchCell: weights must be [${EDGES}, ${PRIMITIVES.length}], got [${weights.shape}]`);
+    }
+    const rows = tf.unstack(weights).map((r) => tf.unstack(r));
+    const states = [this.pre0.forward(s0, ctx), this.pre1.forward(s1, ctx)];
+    let edge = 0;
+    for (let node = 2; node < 2 + STEPS; node++) {
+      const inputs: tf.Tensor4D[] = [];
+      for (let j = 0; j < node; j++, edge++) inputs.push(this.edges[edge]!.forward(states[j]!, rows[edge]!, ctx));
+      states.push(addAll(inputs, ctx));
+    }
+    return tf.concat(states.slice(2), 3);
+  }
+}
