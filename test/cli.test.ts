@@ -61,3 +61,36 @@ test('snas env prints the environment record as JSON with the backend that runs'
   assert.ok(json.machine.cores >= 1);
   assert.equal(typeof json.versions['@tensorflow/tfjs'], 'string');
 });
+
+test('snas count --json prints params, params_with_aux and mult_adds for the defaults', () => {
+  const r = snas(['count', '--genotype', 'DARTS_V2', '--json', '--bare-pools']);
+  assert.equal(r.code, 0, r.stderr);
+  const j = JSON.parse(r.stdout);
+  assert.equal(j.params, 3_349_342);
+  assert.ok(j.params_with_aux > j.params && j.mult_adds > 0);
+  assert.deepEqual([j.network, j.channels, j.layers, j.input_size], ['cifar10', 36, 20, 32]);
+});
+
+test('snas count reads a genotype file and rejects bad input with exit 2', async () => {
+  const { mkdtempSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const dir = mkdtempSync(join(tmpdir(), 'snas-count-'));
+  const ok = join(dir, 'found.json');
+  const cell = [['sep_conv_3x3', 0], ['skip_connect', 1], ['sep_conv_3x3', 0], ['sep_conv_3x3', 2], ['skip_connect', 0], ['max_pool_3x3', 1], ['dil_conv_3x3', 3], ['skip_connect', 4]];
+  writeFileSync(ok, JSON.stringify({ normal: cell, reduce: cell }));
+  let r = snas(['count', '--genotype', ok, '--network', 'imagenet', '--channels', '16', '--layers', '8', '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(JSON.parse(r.stdout).genotype, 'found');
+  const bad = join(dir, 'bad.json');
+  writeFileSync(bad, JSON.stringify({ normal: cell.slice(1), reduce: cell }));
+  r = snas(['count', '--genotype', bad]);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /bad\.json\.normal: expected 8 entries/);
+  r = snas(['count', '--genotype', 'SNAS_mild', '--network', 'mnist']);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /--network: expected cifar10 or imagenet, got 'mnist'/);
+  r = snas(['count']);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /--genotype is required/);
+});

@@ -30,3 +30,18 @@ export function genotypeByName(name: string): Genotype {
   if (!g) throw new GenotypeError(`unknown genotype '${name}'; known: ${[...publishedGenotypes().keys()].join(', ')}`);
   return g;
 }
+
+/** A published genotype by name, or one read from a JSON/YAML file ({normal, reduce[, source]}). */
+export function resolveGenotype(nameOrFile: string): Genotype {
+  if (/\.(json|ya?ml)$/i.test(nameOrFile)) {
+    let text: string;
+    try {
+      text = readFileSync(nameOrFile, 'utf8');
+    } catch (err) {
+      throw new GenotypeError(`${nameOrFile}: cannot read the genotype: ${(err as Error).message}`);
+    }
+    const name = nameOrFile.replace(/^.*[\\/]/, '').replace(/\.(json|ya?ml)$/i, '');
+    return parseGenotype(name, parse(text), nameOrFile);
+  }
+  return genotypeByName(nameOrFile);
+}

@@ -5,7 +5,7 @@ Builds the CIFAR and ImageNet evaluation networks of SNAS-FACTS ("Derived (child
 from src/space/genotypes.yaml with torch.nn, and prints one JSON line per network with the
 parameter counts (without and with the auxiliary head) and the multiply-accumulates of
 Conv2d and Linear layers for one image, measured by forward hooks. Run with Debian's
-python3-torch:  /usr/bin/python3 test/peers/count_networks.py --network cifar10 --genotype DARTS_V2
+python3-torch:  /usr/bin/python3 test/peers/count_networks.py [--network cifar10] [--genotype DARTS_V2]
 """
 import argparse
 import json
@@ -136,8 +136,8 @@ class Network(nn.Module):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument('--network', choices=['cifar10', 'imagenet'], required=True)
-    ap.add_argument('--genotype', required=True)
+    ap.add_argument('--network', choices=['cifar10', 'imagenet'], help='default: both')
+    ap.add_argument('--genotype', help='default: every genotype in the file')
     ap.add_argument('--channels', type=int)
     ap.add_argument('--layers', type=int)
     ap.add_argument('--input-size', type=int)
@@ -145,10 +145,16 @@ def main():
     a = ap.parse_args()
     here = os.path.dirname(os.path.abspath(__file__))
     with open(os.path.join(here, '..', '..', 'src', 'space', 'genotypes.yaml')) as f:
-        genotype = yaml.safe_load(f)['genotypes'][a.genotype]
-    defaults = {'cifar10': (36, 20, 32, 10), 'imagenet': (48, 14, 224, 1000)}[a.network]
+        genotypes = yaml.safe_load(f)['genotypes']
+    for name in [a.genotype] if a.genotype else list(genotypes):
+        for network in [a.network] if a.network else ['cifar10', 'imagenet']:
+            count(a, network, name, genotypes[name])
+
+
+def count(a, network, name, genotype):
+    defaults = {'cifar10': (36, 20, 32, 10), 'imagenet': (48, 14, 224, 1000)}[network]
     c, layers, size, classes = a.channels or defaults[0], a.layers or defaults[1], a.input_size or defaults[2], defaults[3]
-    net = Network(a.network, genotype, c, layers, classes, not a.bare_pools).eval()
+    net = Network(network, genotype, c, layers, classes, not a.bare_pools).eval()
     macs = [0]
 
     def hook(m, inp, out):
@@ -164,7 +170,7 @@ def main():
         net(torch.zeros(1, 3, size, size))
     total = sum(p.numel() for p in net.parameters())
     aux = sum(p.numel() for p in net.aux.parameters())
-    print(json.dumps({'network': a.network, 'genotype': a.genotype, 'channels': c, 'layers': layers, 'input_size': size,
+    print(json.dumps({'network': network, 'genotype': name, 'channels': c, 'layers': layers, 'input_size': size,
                       'pool_bn': not a.bare_pools, 'params': total - aux, 'params_with_aux': total, 'mult_adds': macs[0]}))
 
 
