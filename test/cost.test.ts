@@ -99,3 +99,31 @@ test('counts equal an independent PyTorch build of every published genotype on b
       { params: p.params, params_with_aux: p.params_with_aux, mult_adds: p.mult_adds }, `${p.genotype} on ${p.network}`);
   }
 });
+
+test('search cell sites follow the network: channels double and sizes halve at the reductions', async () => {
+  const { searchCellSites } = await import('../src/cost/index.js');
+  const sites = searchCellSites(16, 8, 32);
+  assert.deepEqual(sites.map((s) => [s.reduction, s.c, s.inputSize]), [
+    [false, 16, 32], [false, 16, 32], [true, 32, 32], [false, 32, 16], [false, 32, 16], [true, 64, 16], [false, 64, 8], [false, 64, 8],
+  ]);
+  assert.deepEqual(sites[2]!.edges.map((e) => e.stride), [2, 2, 2, 2, 1, 2, 2, 1, 1, 2, 2, 1, 1, 1]);
+  assert.ok(sites[2]!.edges.every((e) => e.y === 16));
+});
+
+test('expected cell cost under a near one-hot distribution is the chosen ops cost', async () => {
+  const { expectedCellCost, searchCellSites } = await import('../src/cost/index.js');
+  const site = searchCellSites(16, 8, 32)[0]!;
+  const logits = site.edges.map(() => PRIMITIVES.map((_, k) => (k === 5 ? 60 : 0)));
+  const e = expectedCellCost(logits, site.edges);
+  const one = opCost('sep_conv_5x5', 16, 1, 32);
+  assert.ok(Math.abs(e.params - 14 * one.params) / (14 * one.params) < 1e-12);
+  assert.throws(() => expectedCellCost(logits.slice(1), site.edges), /13 rows of logits for 14 edges/);
+});
+
+test('each criterion alone leaves ops of different kinds tied; the tie sets are computed, not assumed', async () => {
+  const { separatingSubsets } = await import('../src/cost/index.js');
+  const s1 = separatingSubsets(16, 1, 32);
+  const single = s1.filter((s) => s.criteria.length === 1);
+  assert.ok(single.every((s) => !s.separates), 'no single criterion separates the kinds at stride 1');
+  assert.ok(s1.find((s) => s.criteria.length === 3)!.separates, 'all three together do');
+});

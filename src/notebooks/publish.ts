@@ -1,18 +1,10 @@
 // Publishes a results folder: the rendered notebooks, the environment they ran on, and an
 // index.html that links everything and opens offline.
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { EnvironmentRecord } from '../report/environment.js';
 import { escapeHtml } from '../report/table.js';
+import { writeAtomic } from '../util/files.js';
 import type { NotebookResult } from './run.js';
-
-/** Writes `text` to `file` through a temporary file and a rename, so readers never see half a file. */
-export function writeAtomic(file: string, text: string): void {
-  mkdirSync(join(file, '..'), { recursive: true });
-  const tmp = `${file}.tmp-${process.pid}`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, file);
-}
 
 export interface Publication {
   scale: string;

@@ -2,7 +2,7 @@
 // collects what each produced.
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { basename, delimiter, join, relative, resolve } from 'node:path';
+import { basename, delimiter, dirname, join, relative, resolve } from 'node:path';
 import { SCALE_ENV, type Scale } from '../scale.js';
 import { projectRoot } from '../util/root.js';
 
@@ -19,6 +19,8 @@ export interface RunOptions {
   scale: Scale;
   /** Folder for the executed .ipynb and .html files. */
   outDir: string;
+  /** Results folder notebooks write tables and figures into (SNAS_RESULTS); default: outDir's parent. */
+  resultsDir?: string;
   /** Names ('00-environment', '00') or paths; all notebooks when empty. */
   only?: string[];
   /** Seconds allowed per cell. */
@@ -77,7 +79,7 @@ function runOne(notebook: string, opts: RunOptions, root: string): Promise<Noteb
     '--timeout', String(opts.cellTimeout ?? 1800), '--plotly', plotly, '--mathjax', mathjax,
   ];
   const jupyterPath = [join(root, 'notebooks', 'jupyter'), process.env.JUPYTER_PATH].filter(Boolean).join(delimiter);
-  const env = { ...process.env, [SCALE_ENV]: opts.scale, JUPYTER_PATH: jupyterPath, SNAS_ROOT: root };
+  const env = { ...process.env, [SCALE_ENV]: opts.scale, JUPYTER_PATH: jupyterPath, SNAS_ROOT: root, SNAS_RESULTS: opts.resultsDir ?? dirname(opts.outDir) };
   const t0 = Date.now();
   return new Promise((done, fail) => {
     const child = spawn(jupyterPython(), args, { cwd: root, env, stdio: ['ignore', 'inherit', 'inherit'] });

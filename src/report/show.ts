@@ -29,3 +29,8 @@ export function showMarkdown(md: string): void {
   if (inKernel()) tslab.display.markdown(md);
   else console.log(md);
 }
+
+/** Shows SVG drawings side by side (wrapping to the next line when the page is narrow). */
+export function showSvgs(svgs: string[]): void {
+  showHtml(`<div style="display:flex;flex-wrap:wrap;gap:12px">${svgs.join('\n')}</div>`);
+}

@@ -2,19 +2,8 @@
 // central finite differences of that reference, element by element.
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs';
+import { rng } from '../../src/util/rng.js';
 import { arr, type Arr } from './reference.js';
-
-/** Deterministic pseudo-random numbers (mulberry32) so failures reproduce. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Standard normal values rounded to float32, so tfjs and the reference see the same numbers. */
 export function randomArr(shape: number[], seed: number): Arr {

@@ -1,0 +1,69 @@
+// The complexity columns of Tables 2 and 3 regenerated from the published genotypes, beside
+// the figures the paper printed, with every mismatch flagged.
+import { countNetwork, type NetworkCost } from '../cost/index.js';
+import { DerivedNetwork, NETWORK_DEFAULTS, type NetworkKind } from '../networks/derived.js';
+import { genotypeByName } from '../space/registry.js';
+import { paperTables } from './paper.js';
+import type { Row } from './table.js';
+
+/** SNAS' released code puts a BN after every pool; DARTS' evaluation code does not. */
+export function poolBNOf(genotype: string): boolean {
+  return !genotype.startsWith('DARTS');
+}
+
+export function countPublished(kind: NetworkKind, genotype: string, channels?: number, poolBN = poolBNOf(genotype)): NetworkCost {
+  const d = NETWORK_DEFAULTS[kind];
+  const net = new DerivedNetwork({ kind, genotype: genotypeByName(genotype), ...d, channels: channels ?? d.channels, auxiliary: true, poolBN });
+  try {
+    return countNetwork(net);
+  } finally {
+    net.dispose();
+  }
+}
+
+/** Does an exact count round to the paper's figure (printed in millions with `decimals` decimals)? */
+export function matchesPaper(exact: number, paperMillions: number, decimals: number): boolean {
+  return Number((exact / 1e6).toFixed(decimals)) === paperMillions;
+}
+
+const millions = (v: number, decimals: number) => Number((v / 1e6).toFixed(decimals));
+
+/** Table 2's params column: every published genotype on the CIFAR network (C 36, 20 cells). */
+export function table2ParamsRows(): Row[] {
+  return paperTables().table2.filter((r) => r.genotype).map((r) => {
+    const g = r.genotype!;
+    const c = countPublished('cifar10', g);
+    const paper = r.params_m as number;
+    return {
+      method: r.method,
+      genotype: g,
+      pools: poolBNOf(g) ? 'BN after pools (SNAS code)' : 'bare pools (DARTS code)',
+      'params M (paper)': paper,
+      'params (measured)': c.params,
+      'params M (measured)': millions(c.params, 1),
+      'params with aux (measured)': c.params_with_aux,
+      match: matchesPaper(c.params, paper, 1) ? 'yes' : 'NO',
+    };
+  });
+}
+
+/** Table 3's complexity columns (ImageNet mobile, 14 cells) at each width, beside the paper's row. */
+export function table3ComplexityRows(channels: number[] = [48, 50]): Row[] {
+  const rows: Row[] = [];
+  for (const r of paperTables().table3.filter((x) => x.genotype)) {
+    for (const c of channels) {
+      const m = countPublished('imagenet', r.genotype!, c);
+      const paramsOk = matchesPaper(m.params, r.params_m as number, 1);
+      const maddsOk = matchesPaper(m.mult_adds, r.mult_adds_m as number, 0);
+      rows.push({
+        method: r.method, genotype: r.genotype!, C: c,
+        'params M (paper)': r.params_m as number, 'params M (measured)': millions(m.params, 2),
+        'mult-adds M (paper)': r.mult_adds_m as number, 'mult-adds M (measured)': millions(m.mult_adds, 1),
+        'all ops M (measured)': millions(m.ops_all, 1),
+        match: paramsOk && maddsOk ? 'yes' : `NO (${[paramsOk ? '' : 'params', maddsOk ? '' : 'mult-adds'].filter(Boolean).join(', ')})`,
+        'top-1 err % (paper, quoted)': r.top1_error as number, 'top-5 err % (paper, quoted)': r.top5_error as number,
+      });
+    }
+  }
+  return rows;
+}
