@@ -22,7 +22,7 @@ function nodePosition(i: number): Point {
   return { x: W - 60, y: 175 };
 }
 
-const LABELS = ['c_{k-2}', 'c_{k-1}', '0', '1', '2', '3', 'c_{k}'];
+const LABELS = ['c\u2096\u208b\u2082', 'c\u2096\u208b\u2081', '0', '1', '2', '3', 'c\u2096'];
 
 export interface CellSvgOptions {
   title?: string;
