@@ -1,7 +1,10 @@
 // The snas command: help, exit codes and messages for bad arguments.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { snas } from './helpers/run.js';
+import { join as joinPath } from 'node:path';
+import { ROOT, snas } from './helpers/run.js';
+
+const ROOT_CONFIGS = joinPath(ROOT, 'configs');
 
 test('snas --help lists every subcommand and exits 0', () => {
   const r = snas(['--help']);
@@ -93,4 +96,19 @@ test('snas count reads a genotype file and rejects bad input with exit 2', async
   r = snas(['count']);
   assert.equal(r.code, 2);
   assert.match(r.stderr, /--genotype is required/);
+});
+
+test('snas dataset loads what a config describes, and reports a missing CIFAR-10 folder with exit 2', async () => {
+  const { mkdtempSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const dir = mkdtempSync(join(tmpdir(), 'snas-ds-'));
+  const cfg = join(dir, 'small.yaml');
+  writeFileSync(cfg, 'data: { train_size: 200, test_size: 50, image_size: 16, split: darts }\n');
+  let r = snas(['dataset', '--config', cfg], { SNAS_CACHE: join(dir, 'cache') });
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /procedural dataset \(seed 0, 16x16\): 100 train \/ 100 valid \/ 50 test, split darts/);
+  r = snas(['dataset', '--config', join(ROOT_CONFIGS, 'data', 'cifar10.yaml')], { SNAS_CIFAR10: '' });
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /cifar10\.yaml: data\.path: CIFAR-10 needs data\.path \(or SNAS_CIFAR10\)/);
 });

@@ -4,7 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { loadBaseConfig } from '../src/config/load.js';
+import { loadConfig } from '../src/config/load.js';
 import { ROOT, snas } from './helpers/run.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'snas-cfg-'));
@@ -15,24 +15,35 @@ const file = (name: string, text: string) => {
 };
 
 test('the committed environment config loads with defaults', () => {
-  assert.deepEqual(loadBaseConfig(join(ROOT, 'configs', 'environment.yaml')), { backend: 'auto', seed: 0 });
+  const c = loadConfig(join(ROOT, 'configs', 'environment.yaml'));
+  assert.equal(c.backend, 'auto');
+  assert.equal(c.seed, 0);
+  assert.equal(c.data.dataset, 'procedural');
+  assert.deepEqual(c.data.augment, { crop_padding: 4, flip: true, cutout: 16 });
 });
 
 test('values are validated', () => {
-  assert.deepEqual(loadBaseConfig(file('ok.yaml', 'backend: cpu\nscale: smoke\nseed: 3\n')), { backend: 'cpu', scale: 'smoke', seed: 3 });
+  const ok = loadConfig(file('ok.yaml', 'backend: cpu\nscale: smoke\nseed: 3\ndata: { dataset: cifar10, path: /data/cifar, split: darts }\n'));
+  assert.deepEqual([ok.backend, ok.scale, ok.seed, ok.data.dataset, ok.data.path, ok.data.split], ['cpu', 'smoke', 3, 'cifar10', '/data/cifar', 'darts']);
   const cases: [string, RegExp][] = [
-    ['backend: gpu\n', /bad1\.yaml: backend: unknown backend 'gpu'; expected one of auto, torch/],
-    ['seed: -1\n', /bad2\.yaml: seed: expected a non-negative integer, got -1/],
-    ['sead: 1\n', /bad3\.yaml: unknown key 'sead'; expected one of backend, scale, seed/],
-    ['scale: 3\n', /bad4\.yaml: scale: expected smoke \| quick \| paper, got 3/],
+    ['backend: gpu\n', /bad1\.yaml: backend: expected one of auto, torch, tfjs-node-gpu, tfjs-node, wasm, cpu, got "gpu"/],
+    ['seed: -1\n', /bad2\.yaml: seed: expected a number .*0, got -1/],
+    ['sead: 1\n', /bad3\.yaml: unknown key 'sead'; expected one of backend, scale, seed, data/],
+    ['scale: 3\n', /bad4\.yaml: scale: expected 'smoke' \| 'quick' \| 'paper', got 3/],
     ['backend: [cpu\n', /bad5\.yaml:\d+:\d+: invalid YAML/],
     ['- a\n- b\n', /bad6\.yaml: expected a mapping of keys at the top level/],
     ['seed: 1\nseed: 2\n', /bad7\.yaml:\d+:\d+: invalid YAML: Map keys must be unique/],
   ];
+  cases.push(
+    ['data: { dataset: mnist }\n', /bad8\.yaml: data\.dataset: expected one of procedural, cifar10, got "mnist"/],
+    ['data: { augment: { flip: 1 } }\n', /bad9\.yaml: data\.augment\.flip: expected boolean, got 1/],
+    ['data: { augment: { cutuot: 8 } }\n', /bad10\.yaml: data\.augment: unknown key 'cutuot'; expected one of crop_padding, flip, cutout/],
+    ['data: { holdout_fraction: 1.5 }\n', /bad11\.yaml: data\.holdout_fraction: expected a number less than 1, got 1\.5/],
+  );
   cases.forEach(([text, want], i) => {
-    assert.throws(() => loadBaseConfig(file(`bad${i + 1}.yaml`, text)), want);
+    assert.throws(() => loadConfig(file(`bad${i + 1}.yaml`, text)), want);
   });
-  assert.throws(() => loadBaseConfig(join(dir, 'missing.yaml')), /missing\.yaml: cannot read the config: ENOENT/);
+  assert.throws(() => loadConfig(join(dir, 'missing.yaml')), /missing\.yaml: cannot read the config: ENOENT/);
 });
 
 test('snas env --config uses the config backend and exits 2 on a bad config', () => {

@@ -1,6 +1,8 @@
 // snas: the command-line entry point. Exit codes: 0 done, 1 runtime failure, 2 bad arguments.
 import { BackendError } from '../backends/index.js';
 import { ConfigError } from '../config/load.js';
+import { DataError } from '../data/cifar10.js';
+import { GenotypeError } from '../space/genotype.js';
 import { ScaleError } from '../scale.js';
 import { packageJson } from '../util/root.js';
 import { COMMANDS } from './commands.js';
@@ -37,8 +39,9 @@ export async function main(argv: string[]): Promise<number> {
   try {
     return await command.run(rest);
   } catch (err) {
-    if (err instanceof UsageError || err instanceof ScaleError || err instanceof BackendError || err instanceof ConfigError) {
-      console.error(`${err.message}\n(snas ${name} --help for usage)`);
+    const badInput = [UsageError, ScaleError, BackendError, ConfigError, DataError, GenotypeError].some((E) => err instanceof E);
+    if (badInput) {
+      console.error(`${(err as Error).message}\n(snas ${name} --help for usage)`);
       return EXIT.usage;
     }
     console.error(`snas ${name}: ${(err as Error).stack ?? String(err)}`);

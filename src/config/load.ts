@@ -1,27 +1,11 @@
-// Experiment configs are YAML files validated against one schema. This holds the keys every
-// config shares (backend, scale, seed); the search and training sections join it later.
+// Loads a YAML experiment config and validates it against the schema (src/config/schema.ts).
 // Every error names the file, the key and what was expected.
 import { readFileSync } from 'node:fs';
 import { isMap, parseDocument } from 'yaml';
-import { parseBackendRequest, type BackendRequest } from '../backends/index.js';
-import { parseScale, type Scale } from '../scale.js';
+import { z } from 'zod';
+import { ConfigSchema, type Config } from './schema.js';
 
 export class ConfigError extends Error {}
-
-export interface BaseConfig {
-  /** Compute backend: auto (the fastest that works) or a name; SNAS_BACKEND overrides it. */
-  backend: BackendRequest;
-  /** Run scale; the CLI's --scale and SNAS_SCALE override it. */
-  scale?: Scale;
-  /** Random seed of the run. */
-  seed: number;
-}
-
-const KEYS: Record<keyof BaseConfig, string> = {
-  backend: 'auto | torch | tfjs-node-gpu | tfjs-node | wasm | cpu',
-  scale: 'smoke | quick | paper',
-  seed: 'a non-negative integer',
-};
 
 /** Parses a YAML file into plain data; syntax errors carry the line and column. */
 export function readYaml(file: string): unknown {
@@ -41,30 +25,50 @@ export function readYaml(file: string): unknown {
   return doc.toJS() ?? {};
 }
 
-export function parseBaseConfig(raw: unknown, file: string): BaseConfig {
-  const data = raw as Record<string, unknown>;
-  for (const key of Object.keys(data)) {
-    if (!(key in KEYS)) throw new ConfigError(`${file}: unknown key '${key}'; expected one of ${Object.keys(KEYS).join(', ')}`);
+/** The object schema found at `path` inside `schema`, unwrapping defaults and optionals. */
+function objectAt(schema: z.ZodTypeAny, path: (string | number)[]): z.AnyZodObject | undefined {
+  let s: z.ZodTypeAny = schema;
+  for (const key of [...path, null]) {
+    while (s instanceof z.ZodDefault || s instanceof z.ZodOptional || s instanceof z.ZodNullable) s = s._def.innerType;
+    if (key === null) break;
+    if (!(s instanceof z.ZodObject)) return undefined;
+    s = s.shape[key];
+    if (!s) return undefined;
   }
-  const str = (key: keyof BaseConfig): string | undefined => {
-    const v = data[key];
-    if (v === undefined || v === null) return undefined;
-    if (typeof v !== 'string') throw new ConfigError(`${file}: ${key}: expected ${KEYS[key]}, got ${JSON.stringify(v)}`);
-    return v;
-  };
-  const seed = data.seed ?? 0;
-  if (typeof seed !== 'number' || !Number.isInteger(seed) || seed < 0) {
-    throw new ConfigError(`${file}: seed: expected ${KEYS.seed}, got ${JSON.stringify(seed)}`);
-  }
-  const backend = str('backend');
-  const scale = str('scale');
-  return {
-    backend: backend === undefined ? 'auto' : parseBackendRequest(backend, `${file}: backend`),
-    ...(scale === undefined ? {} : { scale: parseScale(scale, `${file}: scale`) }),
-    seed,
-  };
+  return s instanceof z.ZodObject ? s : undefined;
 }
 
-export function loadBaseConfig(file: string): BaseConfig {
-  return parseBaseConfig(readYaml(file), file);
+function valueAt(data: unknown, path: (string | number)[]): unknown {
+  return path.reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), data);
+}
+
+/** One line per problem: 'FILE: KEY: what was expected, what was found'. */
+export function describeIssues(file: string, error: z.ZodError, data: unknown, schema: z.ZodTypeAny = ConfigSchema): string {
+  return error.issues.map((issue) => {
+    const key = issue.path.join('.');
+    const at = key ? `${file}: ${key}` : file;
+    const got = JSON.stringify(valueAt(data, issue.path));
+    switch (issue.code) {
+      case 'unrecognized_keys': {
+        const known = Object.keys(objectAt(schema, issue.path)?.shape ?? {});
+        return issue.keys.map((k) => `${at ? `${at}: ` : ''}unknown key '${k}'; expected one of ${known.join(', ')}`.replace(`${file}: : `, `${file}: `)).join('\n');
+      }
+      case 'invalid_enum_value':
+        return `${at}: expected one of ${issue.options.join(', ')}, got ${got}`;
+      case 'invalid_type':
+        return `${at}: expected ${issue.expected}, got ${issue.received === 'undefined' ? 'nothing' : got}`;
+      default:
+        return `${at}: ${issue.message.replace(/^Number must be/, 'expected a number').replace(/^String must/, 'expected a string that must')}, got ${got}`;
+    }
+  }).join('\n');
+}
+
+export function parseConfig(raw: unknown, file: string): Config {
+  const r = ConfigSchema.safeParse(raw);
+  if (!r.success) throw new ConfigError(describeIssues(file, r.error, raw));
+  return r.data;
+}
+
+export function loadConfig(file: string): Config {
+  return parseConfig(readYaml(file), file);
 }

@@ -111,9 +111,7 @@ export function depthwiseConv2d(x: tf.Tensor4D, w: tf.Tensor4D, opts: DepthwiseO
       const wFlip = tf.reverse(wS, [0, 1]);
       const dxp = tf.depthwiseConv2d(upad, wFlip, 1, 'valid', 'NHWC', d);
       const dx = cropSpatial(dxp, p);
-      const taps = tapGradients(xpS, dy4, k, s, d, (xs) => tf.sum(tf.mul(xs, dy4), [0, 1, 2]));
-      const dw = tf.stack(taps).reshape([k, k, c, 1]);
-      return [dx, dw];
+      return [dx, depthwiseFilterGrad(xpS, dy4, k, s, d)];
     };
     return { value, gradFunc };
   });
@@ -137,6 +135,30 @@ function depthwiseValid(xp: tf.Tensor4D, w: tf.Tensor4D, s: number, d: number): 
   }
   const full = tf.depthwiseConv2d(xp, w, 1, 'valid', 'NHWC', d);
   return sampleGrid(full, 0, 0, validLength(hp, k, s, d), validLength(wp, k, s, d), s);
+}
+
+/**
+ * dW[i, j, c] = sum over (b, oy, ox) of xpad[b, s*oy + d*i, s*ox + d*j, c] * dy[b, oy, ox, c],
+ * computed as one depthwise correlation: the batch folded into the channels, dy as the filter
+ * (dilated by s) and the output strided by d. Where tfjs cannot take both a stride and a
+ * dilation above 1, the input is subsampled as in the forward pass, or (d not a multiple of s)
+ * the taps are summed one by one.
+ */
+function depthwiseFilterGrad(xp: tf.Tensor4D, dy: tf.Tensor4D, k: number, s: number, d: number): tf.Tensor4D {
+  const [b, hp, wp, c] = xp.shape;
+  const [, ho, wo] = dy.shape;
+  if (s > 1 && d > 1) {
+    if (d % s === 0) {
+      const xs = sampleGrid(xp, 0, 0, ho + (d / s) * (k - 1), wo + (d / s) * (k - 1), s);
+      return depthwiseFilterGrad(xs, dy, k, 1, d / s);
+    }
+    const taps = tapGradients(xp, dy, k, s, d, (xs) => tf.sum(tf.mul(xs, dy), [0, 1, 2]));
+    return tf.stack(taps).reshape([k, k, c, 1]);
+  }
+  const xt = tf.transpose(xp, [1, 2, 0, 3]).reshape([1, hp, wp, b * c]) as tf.Tensor4D;
+  const filter = tf.transpose(dy, [1, 2, 0, 3]).reshape([ho, wo, b * c, 1]) as tf.Tensor4D;
+  const g = tf.depthwiseConv2d(xt, filter, d, 'valid', 'NHWC', s);
+  return tf.sum(tf.slice(g, [0, 0, 0, 0], [1, k, k, b * c]).reshape([k, k, b, c]), 2).reshape([k, k, c, 1]);
 }
 
 /** Depthwise kxk (stride, dilation) followed by a pointwise 1x1: one half of sep_conv, or dil_conv's core. */

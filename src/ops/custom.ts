@@ -6,11 +6,17 @@ export type Forward<T extends tf.Tensor> = (
   inputs: tf.Tensor[], save: tf.GradSaveFunc,
 ) => { value: T; gradFunc: Backward };
 
-/** Runs `forward` on `inputs` so that tf.grad uses its `gradFunc` (one gradient per input). */
+/**
+ * Runs `forward` on `inputs` so that tf.grad uses its `gradFunc` (one gradient per input).
+ * The backward pass runs in its own tidy scope: tfjs would otherwise keep every intermediate
+ * tensor of every custom backward pass until the whole gradient is done (gigabytes for a
+ * network of pooling cells at batch 64).
+ */
 export function withGradient<T extends tf.Tensor>(inputs: tf.Tensor[], forward: Forward<T>): T {
   const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const save = args[args.length - 1] as tf.GradSaveFunc;
-    return forward(args.slice(0, -1) as tf.Tensor[], save);
+    const { value, gradFunc } = forward(args.slice(0, -1) as tf.Tensor[], save);
+    return { value, gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.tidy(() => gradFunc(dy, saved)) };
   });
   return f(...inputs) as T;
 }

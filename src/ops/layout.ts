@@ -26,16 +26,25 @@ export function validLength(n: number, k: number, s: number, d = 1): number {
 
 /**
  * Every `s`-th row and column starting at (r0, c0), `rows` x `cols` of them:
- * out[b, i, j, c] = x[b, r0 + s*i, c0 + s*j, c]. Not differentiable; used inside custom gradients.
+ * out[b, i, j, c] = x[b, r0 + s*i, c0 + s*j, c]. Not differentiable; used inside custom
+ * gradients. Written as a contiguous slice and a reshape that keeps every s-th element (wasm's
+ * StridedSlice kernel, and its Slice at rank 6, are an order of magnitude slower).
  */
 export function sampleGrid(
   x: tf.Tensor4D, r0: number, c0: number, rows: number, cols: number, s: number,
 ): tf.Tensor4D {
-  const [b, , , c] = x.shape;
+  const [b, h, w, c] = x.shape;
   if (s === 1) return tf.slice(x, [0, r0, c0, 0], [b, rows, cols, c]);
-  return tf.stridedSlice(
-    x, [0, r0, c0, 0], [b, r0 + s * (rows - 1) + 1, c0 + s * (cols - 1) + 1, c], [1, s, s, 1],
-  ) as tf.Tensor4D;
+  const needH = s * rows;
+  const needW = s * cols;
+  const availH = Math.min(needH, h - r0);
+  const availW = Math.min(needW, w - c0);
+  let region = tf.slice(x, [0, r0, c0, 0], [b, availH, availW, c]);
+  if (availH < needH || availW < needW) region = tf.pad(region, [[0, 0], [0, needH - availH], [0, needW - availW], [0, 0]]);
+  // Keep every s-th row, then every s-th column, each a rank-3 slice (fast on wasm; rank 6 is not).
+  const byRow = tf.slice(region.reshape([b * rows, s, needW * c]), [0, 0, 0], [b * rows, 1, needW * c]);
+  const byCol = tf.slice(byRow.reshape([b * rows * cols, s, c]), [0, 0, 0], [b * rows * cols, 1, c]);
+  return byCol.reshape([b, rows, cols, c]);
 }
 
 /**

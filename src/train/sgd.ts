@@ -1,0 +1,50 @@
+// SGD with momentum, weight decay and gradient-norm clipping, with PyTorch's semantics
+// (torch.optim.SGD and clip_grad_norm_): g <- clip(g) + wd * w; v <- m v + g; w <- w - lr v.
+import * as tf from '@tensorflow/tfjs';
+
+export interface SgdOptions {
+  momentum: number;
+  weightDecay: number;
+  /** Clip the global gradient norm to this value (0 or absent: no clipping). */
+  clipNorm?: number;
+}
+
+export class Sgd {
+  private readonly velocity = new Map<string, tf.Variable>();
+  constructor(readonly opts: SgdOptions) {}
+
+  /** Applies one step with learning rate `lr` to the variables named in `grads`. Returns the gradient norm before clipping. */
+  step(vars: tf.Variable[], grads: Record<string, tf.Tensor>, lr: number): number {
+    return tf.tidy(() => {
+      const gs = vars.map((v) => grads[v.name]).filter((g): g is tf.Tensor => g !== undefined);
+      const norm = Math.sqrt(gs.reduce((s, g) => s + tf.sum(tf.square(g)).dataSync()[0]!, 0));
+      const clip = this.opts.clipNorm && norm > this.opts.clipNorm ? this.opts.clipNorm / (norm + 1e-6) : 1;
+      for (const v of vars) {
+        const g = grads[v.name];
+        if (!g) continue;
+        let d = clip === 1 ? g : tf.mul(g, clip);
+        if (this.opts.weightDecay) d = tf.add(d, tf.mul(v, this.opts.weightDecay));
+        let buf = this.velocity.get(v.name);
+        if (!buf) {
+          buf = tf.variable(tf.zerosLike(v), false);
+          this.velocity.set(v.name, buf);
+          buf.assign(d);
+        } else {
+          buf.assign(tf.add(tf.mul(buf, this.opts.momentum), d));
+        }
+        v.assign(tf.sub(v, tf.mul(buf, lr)));
+      }
+      return norm;
+    });
+  }
+
+  dispose(): void {
+    for (const v of this.velocity.values()) v.dispose();
+    this.velocity.clear();
+  }
+}
+
+/** Cosine annealing from lr0 to lrMin over `total` steps (torch's CosineAnnealingLR). */
+export function cosineLr(step: number, total: number, lr0: number, lrMin = 0): number {
+  return lrMin + 0.5 * (lr0 - lrMin) * (1 + Math.cos((Math.PI * Math.min(step, total)) / total));
+}
