@@ -5,7 +5,7 @@ import { DataError } from '../data/cifar10.js';
 import { GenotypeError } from '../space/genotype.js';
 import { ScaleError } from '../scale.js';
 import { packageJson } from '../util/root.js';
-import { COMMANDS } from './commands.js';
+import { COMMANDS } from './commands/index.js';
 import { EXIT, UsageError } from './usage.js';
 
 export function topUsage(): string {

@@ -17,7 +17,8 @@ export class Sgd {
   step(vars: tf.Variable[], grads: Record<string, tf.Tensor>, lr: number): number {
     return tf.tidy(() => {
       const gs = vars.map((v) => grads[v.name]).filter((g): g is tf.Tensor => g !== undefined);
-      const norm = Math.sqrt(gs.reduce((s, g) => s + tf.sum(tf.square(g)).dataSync()[0]!, 0));
+      // One reduction and one read-back for the global norm.
+      const norm = Math.sqrt(tf.addN(gs.map((g) => tf.sum(tf.square(g)))).dataSync()[0]!);
       const clip = this.opts.clipNorm && norm > this.opts.clipNorm ? this.opts.clipNorm / (norm + 1e-6) : 1;
       for (const v of vars) {
         const g = grads[v.name];
