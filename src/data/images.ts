@@ -11,10 +11,6 @@ export interface ImageSet {
   classNames: string[];
 }
 
-export function imageCount(set: ImageSet): number {
-  return set.labels.length;
-}
-
 export const pixelsPerImage = (size: number) => 3 * size * size;
 
 /** The images at the given indices, as a new set. */

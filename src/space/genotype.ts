@@ -75,8 +75,3 @@ export function cellToData(cell: CellGenotype): [OpName, number][] {
 export function genotypeToData(g: Genotype): { normal: [OpName, number][]; reduce: [OpName, number][]; source?: string } {
   return { normal: cellToData(g.normal), reduce: cellToData(g.reduce), ...(g.source ? { source: g.source } : {}) };
 }
-
-/** The edges of a cell that carry an op (all but 'none'). */
-export function activeEdges(cell: CellGenotype): Edge[] {
-  return cell.edges.filter((e) => e.op !== 'none');
-}
