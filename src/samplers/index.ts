@@ -1,0 +1,2 @@
+export { concreteLogDensity, concreteSample, gumbelNoise, straightThrough } from './concrete.js';
+export { RELEASED_SCHEDULE, TemperatureSchema, temperature, type Progress, type TemperatureSchedule } from './temperature.js';
