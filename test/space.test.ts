@@ -75,3 +75,24 @@ test('bad network shapes are rejected clearly', () => {
   assert.throws(() => new DerivedNetwork({ kind: 'cifar10', genotype: g, channels: 8, layers: 2, classes: 10, inputSize: 32, auxiliary: false }), /at least 3 cells/);
   assert.throws(() => new DerivedNetwork({ kind: 'cifar10', genotype: g, channels: 8, layers: 8, classes: 10, inputSize: 12, auxiliary: true }), /auxiliary head: a 3x3 input is too small/);
 });
+
+test("BN's running statistics follow PyTorch's rule (momentum 0.1, unbiased variance)", async () => {
+  const { BatchNorm } = await import('../src/nn/layers.js');
+  const bn = new BatchNorm(3, false);
+  const x = tf.randomNormal([4, 5, 5, 3], 2, 3, 'float32', 1) as tf.Tensor4D;
+  tf.tidy(() => bn.forward(x, { training: true }));
+  tf.tidy(() => bn.forward(x, { training: true }));
+  const { mean, variance } = tf.moments(x, [0, 1, 2]);
+  const m = Array.from(mean.dataSync());
+  const v = Array.from(variance.dataSync()).map((u) => (u * 100) / 99);
+  // two updates from (0, 1): r = 0.81 r0 + 0.19 batch
+  Array.from(bn.runningMean.dataSync()).forEach((r, i) => assert.ok(Math.abs(r - 0.19 * m[i]!) < 1e-5));
+  Array.from(bn.runningVar.dataSync()).forEach((r, i) => assert.ok(Math.abs(r - (0.81 + 0.19 * v[i]!)) < 1e-4));
+  bn.dispose();
+});
+
+test('search cell weights must be [14, 8]', async () => {
+  const { edgeWeights } = await import('../src/space/search-cell.js');
+  assert.throws(() => edgeWeights(tf.zeros([13, 8]) as tf.Tensor2D), /search cell weights must be \[14, 8\], got \[13,8\]/);
+  assert.equal(edgeWeights(tf.zeros([14, 8]) as tf.Tensor2D).length, 14);
+});

@@ -4,7 +4,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { BatchNorm, Conv2d, Linear, globalAvgPool } from '../nn/layers.js';
 import { Init, Module, type Ctx } from '../nn/module.js';
-import { SearchCell } from '../space/search-cell.js';
+import { SearchCell, edgeWeights } from '../space/search-cell.js';
 import { STEPS } from '../space/primitives.js';
 import { checkShape, isReduction } from './reductions.js';
 
@@ -44,9 +44,10 @@ export class SearchNetwork extends Module {
 
   /** Logits [N, classes] for images [N, H, W, 3] under op weights for normal and reduction cells. */
   forward(x: tf.Tensor4D, normal: tf.Tensor2D, reduce: tf.Tensor2D, ctx: Ctx): tf.Tensor2D {
+    const [normalRows, reduceRows] = [edgeWeights(normal), edgeWeights(reduce)];
     let s0 = this.stemBN.forward(this.stemConv.forward(x, ctx), ctx);
     let s1 = s0;
-    for (const cell of this.cells) [s0, s1] = [s1, cell.forward(s0, s1, cell.reduction ? reduce : normal, ctx)];
+    for (const cell of this.cells) [s0, s1] = [s1, cell.forward(s0, s1, cell.reduction ? reduceRows : normalRows, ctx)];
     return this.classifier.forward(globalAvgPool(s1, ctx), ctx);
   }
 }

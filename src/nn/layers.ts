@@ -60,8 +60,7 @@ export class BatchNorm extends Module {
   forward(x: tf.Tensor4D, ctx: Ctx): tf.Tensor4D {
     let y: tf.Tensor4D;
     if (ctx.training) {
-      y = ops.batchNormTrain(x);
-      this.updateRunningStats(x);
+      y = ops.batchNormTrain(x, ops.BN_EPSILON, (mean, variance) => this.updateRunningStats(mean, variance, x.size / this.channels));
     } else {
       y = tf.mul(tf.sub(x, this.runningMean), tf.rsqrt(tf.add(this.runningVar, ops.BN_EPSILON))) as tf.Tensor4D;
     }
@@ -70,10 +69,9 @@ export class BatchNorm extends Module {
     return y;
   }
 
-  private updateRunningStats(x: tf.Tensor4D): void {
-    const n = x.size / this.channels;
+  /** Running averages with PyTorch's momentum and its unbiased variance (n / (n - 1)). */
+  private updateRunningStats(mean: tf.Tensor, variance: tf.Tensor, n: number): void {
     tf.tidy(() => {
-      const { mean, variance } = tf.moments(x, [0, 1, 2]);
       const unbiased = tf.mul(variance, n / Math.max(1, n - 1));
       this.runningMean.assign(tf.add(tf.mul(this.runningMean, 1 - BN_MOMENTUM), tf.mul(mean, BN_MOMENTUM)));
       this.runningVar.assign(tf.add(tf.mul(this.runningVar, 1 - BN_MOMENTUM), tf.mul(unbiased, BN_MOMENTUM)));

@@ -10,9 +10,13 @@ export const BN_EPSILON = 1e-5;
  * rather than tfjs' composite of ~25 small kernels (and tf.batchNorm's gradient throws
  * without scale and offset).
  */
-export function batchNormTrain(x: tf.Tensor4D, eps = BN_EPSILON): tf.Tensor4D {
+export function batchNormTrain(
+  x: tf.Tensor4D, eps = BN_EPSILON, onMoments?: (mean: tf.Tensor, variance: tf.Tensor) => void,
+): tf.Tensor4D {
   return withGradient<tf.Tensor4D>([x], ([xIn], save) => {
     const { mean, variance } = tf.moments(xIn!, [0, 1, 2]);
+    // The batch moments, for running averages, without computing them a second time.
+    onMoments?.(mean, variance);
     const invStd = tf.rsqrt(tf.add(variance, eps));
     const value = tf.mul(tf.sub(xIn!, mean), invStd) as tf.Tensor4D;
     save([value, invStd]);

@@ -32,6 +32,14 @@ export function preprocess(cpp: number, cp: number, c: number, reductionPrev: bo
   ];
 }
 
+/** The rows of a [14, 8] weight matrix as scalars, edge by edge (unstacked once per forward pass). */
+export function edgeWeights(weights: tf.Tensor2D): tf.Tensor[][] {
+  if (weights.shape[0] !== EDGES || weights.shape[1] !== PRIMITIVES.length) {
+    throw new Error(`search cell weights must be [${EDGES}, ${PRIMITIVES.length}], got [${weights.shape}]`);
+  }
+  return tf.unstack(weights).map((r) => tf.unstack(r));
+}
+
 export class SearchCell extends Module {
   readonly edges: MixedOp[];
   private readonly pre0: CellOp;
@@ -44,12 +52,8 @@ export class SearchCell extends Module {
     this.edges = EDGE_LIST.map((e, i) => this.child(`edges.${i}`, new MixedOp(c, reduction && e.input < 2 ? 2 : 1, init)));
   }
 
-  /** `weights` is [14, 8]: row i weights the 8 ops of edge i. */
-  forward(s0: tf.Tensor4D, s1: tf.Tensor4D, weights: tf.Tensor2D, ctx: Ctx): tf.Tensor4D {
-    if (weights.shape[0] !== EDGES || weights.shape[1] !== PRIMITIVES.length) {
-      throw new Error(`SearchCell: weights must be [${EDGES}, ${PRIMITIVES.length}], got [${weights.shape}]`);
-    }
-    const rows = tf.unstack(weights).map((r) => tf.unstack(r));
+  /** `rows[i][k]` weights op k of edge i (see edgeWeights). */
+  forward(s0: tf.Tensor4D, s1: tf.Tensor4D, rows: tf.Tensor[][], ctx: Ctx): tf.Tensor4D {
     const states = [this.pre0.forward(s0, ctx), this.pre1.forward(s1, ctx)];
     let edge = 0;
     for (let node = 2; node < 2 + STEPS; node++) {

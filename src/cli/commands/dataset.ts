@@ -34,7 +34,7 @@ results/dataset-properties.json. About 20 minutes on 2 cores with the wasm backe
     const config = file === undefined ? ConfigSchema.parse({}) : loadConfig(file);
     const minutes = values.minutes === undefined ? 5 : Number(values.minutes);
     if (!(minutes > 0)) throw new UsageError(`--minutes: expected a positive number, got '${String(values.minutes)}'`);
-    await selectBackend({ requested: config.backend, requestedBy: `${file ?? 'defaults'}: backend`, log: (l) => console.error(l) });
+    const backend = await selectBackend({ requested: config.backend, requestedBy: `${file ?? 'defaults'}: backend`, log: (l) => console.error(l) });
     if (!values.properties) {
       const t0 = performance.now();
       const data = loadData(config.data, file ?? 'defaults', (l) => console.error(l));
@@ -44,7 +44,7 @@ results/dataset-properties.json. About 20 minutes on 2 cores with the wasm backe
     const singleOpSteps = positiveInt(values['single-op-steps'], '--single-op-steps') ?? 100;
     const report = await measureDatasetProperties({ data: config.data, minutes, singleOpSteps, seed: config.seed, log: (l) => console.error(l) });
     const out = join(projectRoot(), 'results', 'dataset-properties.json');
-    writeAtomic(out, `${JSON.stringify({ ...report, environment: environmentRecord((await selectBackend({ log: () => {} })), { seed: config.seed }) }, null, 2)}\n`);
+    writeAtomic(out, `${JSON.stringify({ ...report, environment: environmentRecord(backend, { seed: config.seed }) }, null, 2)}\n`);
     if (values.json) console.log(JSON.stringify(report));
     else {
       const pct = (v: number) => `${(100 * v).toFixed(1)}%`;
