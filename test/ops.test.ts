@@ -138,3 +138,22 @@ for (const backend of backends) {
     });
   });
 }
+
+for (const backend of backends) {
+  test(`max pool on ${backend}: in tied windows only the first maximum (row-major) takes the gradient`, async () => {
+    await useBackend(backend);
+    const x = tf.zeros([1, 4, 4, 1]) as tf.Tensor4D;
+    for (const stride of [1, 2]) {
+      const g = tf.grad((a: tf.Tensor) => tf.sum(ops.maxPool3x3(a as tf.Tensor4D, stride)))(x);
+      // the reference: each window sends its gradient to its first in-bounds cell
+      const want = new Float64Array(16);
+      const out = stride === 1 ? 4 : 2;
+      for (let oy = 0; oy < out; oy++) for (let ox = 0; ox < out; ox++) {
+        const y0 = Math.max(0, oy * stride - 1);
+        const x0 = Math.max(0, ox * stride - 1);
+        want[y0 * 4 + x0]! += 1;
+      }
+      assert.deepEqual(Array.from(g.dataSync()), Array.from(want), `stride ${stride}`);
+    }
+  });
+}

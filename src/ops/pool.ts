@@ -26,26 +26,45 @@ function scatterTaps(
   return tf.addN(parts);
 }
 
-/** max_pool_3x3: 3x3 max pooling, padding 1 (padded cells never win), stride 1 or 2. */
+/**
+ * max_pool_3x3: 3x3 max pooling, padding 1 (padded cells never win), stride 1 or 2.
+ * tfjs' own gradient is wrong on wasm for padded windows, so the backward pass is written
+ * here: the first maximum of each window in row-major order (as PyTorch picks it) is found by
+ * an argmax over the 9 taps, turned into a flat position in the padded input, and dy is
+ * scatter-added there. All reshapes and reductions stay at rank 2 (fast on wasm).
+ */
 export function maxPool3x3(x: tf.Tensor4D, stride = 1): tf.Tensor4D {
   return withGradient<tf.Tensor4D>([x], ([xIn], save) => {
     const xp = padSpatial(xIn as tf.Tensor4D, PAD, -Infinity);
     const value = tf.maxPool(xp, K, stride, 'valid');
-    save([xp, value]);
+    save([xp]);
     const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]): tf.Tensor => {
-      const [xpS, yS] = saved as [tf.Tensor4D, tf.Tensor4D];
-      const [, ho, wo] = yS.shape;
-      // The first maximum in row-major window order takes the gradient (as PyTorch does).
-      let taken = tf.zerosLike(yS).cast('bool');
-      const dxp = scatterTaps(xpS.shape, stride, (i, j) => {
-        const hit = tf.logicalAnd(tf.equal(sampleGrid(xpS, i, j, ho, wo, stride), yS), tf.logicalNot(taken));
-        taken = tf.logicalOr(taken, hit);
-        return tf.mul(dy, hit.cast('float32')) as tf.Tensor4D;
-      });
-      return cropSpatial(dxp, PAD);
+      const xpS = saved[0] as tf.Tensor4D;
+      const [b, hp, wp, c] = xpS.shape;
+      const [, ho, wo] = dy.shape as [number, number, number, number];
+      const n = b * ho * wo * c;
+      const taps: tf.Tensor[] = [];
+      for (let i = 0; i < K; i++) for (let j = 0; j < K; j++) taps.push(sampleGrid(xpS, i, j, ho, wo, stride).reshape([1, n]));
+      const tap = tf.argMax(tf.transpose(tf.concat(taps, 0)), 1); // [n], first maximum wins
+      // flat index in the padded input: corner of the window plus the tap's row and column
+      const offset = tf.add(tf.mul(tf.floorDiv(tap, K), wp * c), tf.mul(tf.mod(tap, K), c));
+      const index = tf.add(windowCorners(b, ho, wo, c, hp, wp, stride), offset.cast('int32'));
+      const dxp = tf.scatterND(index.reshape([n, 1]), dy.reshape([n]), [b * hp * wp * c]);
+      return cropSpatial(dxp.reshape([b, hp, wp, c]) as tf.Tensor4D, PAD);
     };
     return { value, gradFunc };
   });
+}
+
+/** Flat index, in the padded input, of the top-left corner of every output's window (and channel). */
+function windowCorners(b: number, ho: number, wo: number, c: number, hp: number, wp: number, s: number): tf.Tensor1D {
+  const data = new Int32Array(b * ho * wo * c);
+  let k = 0;
+  for (let n = 0; n < b; n++) for (let y = 0; y < ho; y++) for (let x = 0; x < wo; x++) {
+    const base = ((n * hp + y * s) * wp + x * s) * c;
+    for (let ch = 0; ch < c; ch++) data[k++] = base + ch;
+  }
+  return tf.tensor1d(data, 'int32');
 }
 
 /** 1 / (number of real, unpadded inputs) in each 3x3 window: count_include_pad=False. */
