@@ -62,10 +62,11 @@ export function tableHtml(t: Row[] | FrameLike, opts: TableOptions = {}): string
     `<thead><tr>${head}</tr></thead>`,
     `<tbody>\n${body}\n</tbody>`,
     '</table>',
-    // table.snas-table outranks JupyterLab's own table rules (which right-align every cell).
+    // The doubled class outranks JupyterLab's ':not(.jp-RenderedMarkdown).jp-RenderedHTMLCommon td'
+    // (specificity 0,2,1), which right-aligns every cell.
     '<style>table.snas-table{border-collapse:collapse;font-size:13px}table.snas-table caption{text-align:left;font-weight:600;padding:4px 0}',
-    'table.snas-table th,table.snas-table td{border:1px solid #ccc;padding:3px 8px;text-align:left}',
-    'table.snas-table td.num{text-align:right;font-variant-numeric:tabular-nums}</style>',
+    'table.snas-table.snas-table th,table.snas-table.snas-table td{border:1px solid #ccc;padding:3px 8px;text-align:left}',
+    'table.snas-table.snas-table td.num{text-align:right;font-variant-numeric:tabular-nums}</style>',
   ].join('\n');
 }
 
