@@ -28,8 +28,8 @@ function scatterTaps(
 
 /**
  * max_pool_3x3: 3x3 max pooling, padding 1 (padded cells never win), stride 1 or 2.
- * tfjs' own gradient is wrong on wasm for padded windows, so the backward pass is written
- * here: the first maximum of each window in row-major order (as PyTorch picks it) is found by
+ * tfjs' own gradient failed the gradient tests here (on one of cpu and wasm) for padded
+ * windows, so the backward pass is written here: the first maximum of each window in row-major order (as PyTorch picks it) is found by
  * an argmax over the 9 taps, turned into a flat position in the padded input, and dy is
  * scatter-added there. All reshapes and reductions stay at rank 2 (fast on wasm).
  */
@@ -56,15 +56,32 @@ export function maxPool3x3(x: tf.Tensor4D, stride = 1): tf.Tensor4D {
   });
 }
 
-/** Flat index, in the padded input, of the top-left corner of every output's window (and channel). */
+const cornerCache = new Map<string, tf.Tensor1D>();
+const CORNER_CACHE_SIZE = 32;
+
+/**
+ * Flat index, in the padded input, of the top-left corner of every output's window (and
+ * channel). It depends on the shape alone, so it is built once per shape (and backend) and
+ * kept, for the last 32 shapes.
+ */
 function windowCorners(b: number, ho: number, wo: number, c: number, hp: number, wp: number, s: number): tf.Tensor1D {
+  const key = [tf.getBackend(), b, ho, wo, c, hp, wp, s].join(',');
+  const cached = cornerCache.get(key);
+  if (cached && !cached.isDisposed) return cached;
   const data = new Int32Array(b * ho * wo * c);
   let k = 0;
   for (let n = 0; n < b; n++) for (let y = 0; y < ho; y++) for (let x = 0; x < wo; x++) {
     const base = ((n * hp + y * s) * wp + x * s) * c;
     for (let ch = 0; ch < c; ch++) data[k++] = base + ch;
   }
-  return tf.tensor1d(data, 'int32');
+  const corners = tf.keep(tf.tensor1d(data, 'int32'));
+  if (cornerCache.size >= CORNER_CACHE_SIZE) {
+    const [oldest, tensor] = cornerCache.entries().next().value as [string, tf.Tensor1D];
+    tensor.dispose();
+    cornerCache.delete(oldest);
+  }
+  cornerCache.set(key, corners);
+  return corners;
 }
 
 /** 1 / (number of real, unpadded inputs) in each 3x3 window: count_include_pad=False. */
