@@ -2,6 +2,7 @@
 import { BackendError } from '../backends/index.js';
 import { ConfigError } from '../config/load.js';
 import { DataError } from '../data/cifar10.js';
+import { NetworkShapeError } from '../networks/reductions.js';
 import { GenotypeError } from '../space/genotype.js';
 import { ScaleError } from '../scale.js';
 import { packageJson } from '../util/root.js';
@@ -39,7 +40,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     return await command.run(rest);
   } catch (err) {
-    const badInput = [UsageError, ScaleError, BackendError, ConfigError, DataError, GenotypeError].some((E) => err instanceof E);
+    const badInput = [UsageError, ScaleError, BackendError, ConfigError, DataError, GenotypeError, NetworkShapeError].some((E) => err instanceof E);
     if (badInput) {
       console.error(`${(err as Error).message}\n(snas ${name} --help for usage)`);
       return EXIT.usage;

@@ -9,7 +9,7 @@
 //              element for global average pooling (the convention of counters that include them).
 import * as tf from '@tensorflow/tfjs';
 import { CostTrace } from '../nn/trace.js';
-import type { DerivedNetwork } from '../networks/derived.js';
+import { DerivedNetwork, type DerivedNetworkOptions } from '../networks/derived.js';
 
 export interface NetworkCost {
   params: number;
@@ -31,4 +31,14 @@ export function countNetwork(net: DerivedNetwork): NetworkCost {
     elementwise += e.ops / e.batch;
   }
   return { ...net.parameterCounts(), mult_adds: macs, ops_all: macs + elementwise };
+}
+
+/** Builds the evaluation network (with its auxiliary head, so both parameter counts exist), counts it, frees it. */
+export function countGenotypeNetwork(opts: Omit<DerivedNetworkOptions, 'auxiliary'>): NetworkCost {
+  const net = new DerivedNetwork({ ...opts, auxiliary: true });
+  try {
+    return countNetwork(net);
+  } finally {
+    net.dispose();
+  }
 }

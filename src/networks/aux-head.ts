@@ -3,6 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { BatchNorm, Conv2d, Linear, avgPoolValid, relu } from '../nn/layers.js';
 import { Init, Module, type Ctx } from '../nn/module.js';
+import { NetworkShapeError } from './reductions.js';
 
 /**
  * ReLU, avgpool 5x5 (stride 3 for CIFAR, 2 for ImageNet, no padding), 1x1 conv -> 128, BN,
@@ -20,7 +21,7 @@ export class AuxiliaryHead extends Module {
     this.poolStride = kind === 'cifar' ? 3 : 2;
     const pooled = Math.floor((inputSize - 5) / this.poolStride) + 1;
     const out = pooled - 1; // 2x2 convolution, no padding
-    if (inputSize < 5 || out < 1) throw new Error(`auxiliary head: a ${inputSize}x${inputSize} input is too small (needs at least ${this.poolStride + 5})`);
+    if (inputSize < 5 || out < 1) throw new NetworkShapeError(`auxiliary head: a ${inputSize}x${inputSize} input is too small (needs at least ${this.poolStride + 5})`);
     this.conv1 = this.child('conv1', new Conv2d(c, 128, 1, init));
     this.bn1 = this.child('bn1', new BatchNorm(128, true));
     this.conv2 = this.child('conv2', new Conv2d(128, 768, 2, init));

@@ -11,10 +11,13 @@ export function auxPosition(layers: number): number {
 /** Output size of a stride-2 op with PyTorch padding (k // 2) on n inputs. */
 export const halve = (n: number): number => Math.ceil(n / 2);
 
+/** A network cannot be built with the requested shape (channels, cells, input size). */
+export class NetworkShapeError extends Error {}
+
 export function checkShape(what: string, channels: number, layers: number, inputSize: number): void {
   for (const [name, v] of [['channels', channels], ['layers', layers], ['input size', inputSize]] as const) {
-    if (!Number.isInteger(v) || v < 1) throw new Error(`${what}: ${name} must be a positive integer, got ${v}`);
+    if (!Number.isInteger(v) || v < 1) throw new NetworkShapeError(`${what}: ${name} must be a positive integer, got ${v}`);
   }
-  if (channels % 2 !== 0) throw new Error(`${what}: channels must be even (FactorizedReduce splits them in two), got ${channels}`);
-  if (layers < 3) throw new Error(`${what}: at least 3 cells are needed for two reduction cells, got ${layers}`);
+  if (channels % 2 !== 0) throw new NetworkShapeError(`${what}: channels must be even (FactorizedReduce splits them in two), got ${channels}`);
+  if (layers < 3) throw new NetworkShapeError(`${what}: at least 3 cells are needed for two reduction cells, got ${layers}`);
 }

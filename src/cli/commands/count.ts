@@ -1,7 +1,7 @@
 // snas count: parameters and multiply-adds of a genotype on an evaluation network.
 import { selectBackend } from '../../backends/index.js';
-import { countNetwork } from '../../cost/index.js';
-import { DerivedNetwork, NETWORK_DEFAULTS } from '../../networks/derived.js';
+import { countGenotypeNetwork } from '../../cost/index.js';
+import { NETWORK_DEFAULTS } from '../../networks/derived.js';
 import { resolveGenotype } from '../../space/registry.js';
 import { EXIT, UsageError } from '../usage.js';
 import { help, parse, positiveInt, type Command } from '../command.js';
@@ -40,14 +40,7 @@ Defaults: cifar10 C 36, 20 cells, 32x32; imagenet C 48, 14 cells, 224x224.
       inputSize: positiveInt(values['input-size'], '--input-size') ?? d.inputSize,
     };
     await selectBackend({ log: (l) => console.error(l) });
-    let net: DerivedNetwork;
-    try {
-      net = new DerivedNetwork({ kind, genotype, ...shape, classes: d.classes, auxiliary: true, poolBN: !values['bare-pools'] });
-    } catch (err) {
-      throw new UsageError(`snas count: ${(err as Error).message}`);
-    }
-    const cost = countNetwork(net);
-    net.dispose();
+    const cost = countGenotypeNetwork({ kind, genotype, ...shape, classes: d.classes, poolBN: !values['bare-pools'] });
     const result = { ...cost, genotype: genotype.name, network: kind, channels: shape.channels, layers: shape.layers, input_size: shape.inputSize, pool_bn: !values['bare-pools'] };
     if (values.json) {
       console.log(JSON.stringify(result));
