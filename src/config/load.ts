@@ -51,7 +51,7 @@ export function describeIssues(file: string, error: z.ZodError, data: unknown, s
     switch (issue.code) {
       case 'unrecognized_keys': {
         const known = Object.keys(objectAt(schema, issue.path)?.shape ?? {});
-        return issue.keys.map((k) => `${at ? `${at}: ` : ''}unknown key '${k}'; expected one of ${known.join(', ')}`.replace(`${file}: : `, `${file}: `)).join('\n');
+        return issue.keys.map((k) => `${at}: unknown key '${k}'; expected one of ${known.join(', ')}`).join('\n');
       }
       case 'invalid_enum_value':
         return `${at}: expected one of ${issue.options.join(', ')}, got ${got}`;

@@ -6,8 +6,6 @@ import { Init, Module, type Ctx } from './module.js';
 
 const BN_MOMENTUM = 0.1; // PyTorch's default: running = (1 - m) * running + m * batch
 
-const per = (x: tf.Tensor) => x.size / x.shape[0]!;
-
 /** Dense convolution k x k, stride s, symmetric padding p, no bias. */
 export class Conv2d extends Module {
   readonly w: tf.Variable;
@@ -129,7 +127,7 @@ export function globalAvgPool(x: tf.Tensor4D, ctx: Ctx): tf.Tensor2D {
 /** Sum of several maps (a node of a cell), counting one addition per element per extra operand. */
 export function addAll(xs: tf.Tensor4D[], ctx: Ctx): tf.Tensor4D {
   if (xs.length === 1) return xs[0]!;
-  ctx.trace?.record({ kind: 'add', macs: 0, ops: per(xs[0]!) * xs[0]!.shape[0] * (xs.length - 1), batch: xs[0]!.shape[0] });
+  ctx.trace?.record({ kind: 'add', macs: 0, ops: xs[0]!.size * (xs.length - 1), batch: xs[0]!.shape[0] });
   return tf.addN(xs);
 }
 
