@@ -2,6 +2,7 @@
 // and activates its tfjs backend or throws a BackendUnavailable whose message is the one-line
 // reason shown to the user.
 import * as tf from '@tensorflow/tfjs';
+import { AddonUnavailable, registerTorch, TORCH } from './torch/index.js';
 
 export const BACKEND_ORDER = ['torch', 'tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKEND_ORDER)[number];
@@ -74,7 +75,12 @@ export const CANDIDATES: readonly Candidate[] = [
   {
     name: 'torch',
     async activate() {
-      throw new BackendUnavailable('native libtorch backend not built in this version of snas-lab');
+      try {
+        registerTorch();
+      } catch (err) {
+        throw new BackendUnavailable(err instanceof AddonUnavailable ? err.message : `fails to start: ${firstLine(err)}`);
+      }
+      await activate(TORCH, 'the native addon');
     },
   },
   tensorflowCandidate('tfjs-node-gpu', ['@tensorflow/tfjs-node-gpu']),

@@ -96,7 +96,7 @@ export class Linear extends Module {
 
 export function relu(x: tf.Tensor4D, ctx: Ctx): tf.Tensor4D {
   ctx.trace?.record({ kind: 'relu', macs: 0, ops: x.size, batch: x.shape[0] });
-  return tf.relu(x);
+  return ops.relu(x);
 }
 
 export function maxPool3x3(x: tf.Tensor4D, stride: number, ctx: Ctx): tf.Tensor4D {
@@ -129,6 +129,12 @@ export function addAll(xs: tf.Tensor4D[], ctx: Ctx): tf.Tensor4D {
   if (xs.length === 1) return xs[0]!;
   ctx.trace?.record({ kind: 'add', macs: 0, ops: xs[0]!.size * (xs.length - 1), batch: xs[0]!.shape[0] });
   return tf.addN(xs);
+}
+
+/** A mixed edge's sum of weighted maps; counted as the additions of addAll (the scalings are not counted). */
+export function weightedSum(xs: tf.Tensor4D[], w: tf.Tensor1D, ctx: Ctx): tf.Tensor4D {
+  if (xs.length > 1) ctx.trace?.record({ kind: 'add', macs: 0, ops: xs[0]!.size * (xs.length - 1), batch: xs[0]!.shape[0] });
+  return ops.weightedSum(xs, w);
 }
 
 /**

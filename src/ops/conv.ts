@@ -4,6 +4,7 @@
 // with forward kernels (convolutions, slices, matmuls) that every backend has.
 import * as tf from '@tensorflow/tfjs';
 import { withGradient } from './custom.js';
+import { fusedConv, hasFusedKernels } from './fused.js';
 import { cropSpatial, padSpatial, padTo, sampleGrid, validLength, zeroInsert } from './layout.js';
 
 export interface ConvOptions {
@@ -49,6 +50,7 @@ export function conv2d(x: tf.Tensor4D, w: tf.Tensor4D, opts: ConvOptions = {}): 
   const [k, k2, cin, cout] = w.shape;
   if (k !== k2) throw new Error(`conv2d: square filters only, got ${k}x${k2}`);
   if (x.shape[3] !== cin) throw new Error(`conv2d: input has ${x.shape[3]} channels, filter expects ${cin}`);
+  if (hasFusedKernels()) return fusedConv(x, w, { stride: s, pad: p, dilation: 1, depthwise: false });
   return withGradient<tf.Tensor4D>([x, w], ([xIn, wIn], save) => {
     const xp = padSpatial(xIn as tf.Tensor4D, p);
     save([xp, wIn!]);
@@ -95,6 +97,7 @@ export function depthwiseConv2d(x: tf.Tensor4D, w: tf.Tensor4D, opts: DepthwiseO
   const [k, k2, c, mult] = w.shape;
   if (k !== k2 || mult !== 1) throw new Error(`depthwiseConv2d: filter must be [k, k, C, 1], got [${w.shape}]`);
   if (x.shape[3] !== c) throw new Error(`depthwiseConv2d: input has ${x.shape[3]} channels, filter expects ${c}`);
+  if (hasFusedKernels()) return fusedConv(x, w, { stride: s, pad: p, dilation: d, depthwise: true });
   return withGradient<tf.Tensor4D>([x, w], ([xIn, wIn], save) => {
     const xp = padSpatial(xIn as tf.Tensor4D, p);
     save([xp, wIn!]);

@@ -1,6 +1,7 @@
 // Batch normalisation in training mode without affine parameters (the search cells' BN).
 import * as tf from '@tensorflow/tfjs';
 import { withGradient } from './custom.js';
+import { fusedBatchNormTrain, hasFusedKernels } from './fused.js';
 
 export const BN_EPSILON = 1e-5;
 
@@ -13,6 +14,7 @@ export const BN_EPSILON = 1e-5;
 export function batchNormTrain(
   x: tf.Tensor4D, eps = BN_EPSILON, onMoments?: (mean: tf.Tensor, variance: tf.Tensor) => void,
 ): tf.Tensor4D {
+  if (hasFusedKernels()) return fusedBatchNormTrain(x, eps, onMoments);
   return withGradient<tf.Tensor4D>([x], ([xIn], save) => {
     const { mean, variance } = tf.moments(xIn!, [0, 1, 2]);
     // The batch moments, for running averages, without computing them a second time.

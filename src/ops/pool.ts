@@ -4,6 +4,7 @@
 // here as a sum over the 9 window taps, each scattered back onto the input grid.
 import * as tf from '@tensorflow/tfjs';
 import { withGradient } from './custom.js';
+import { fusedAvgPool, fusedMaxPool, hasFusedKernels } from './fused.js';
 import { cropSpatial, padSpatial, sampleGrid, validLength, zeroInsert } from './layout.js';
 
 const K = 3;
@@ -34,6 +35,7 @@ function scatterTaps(
  * scatter-added there. All reshapes and reductions stay at rank 2 (fast on wasm).
  */
 export function maxPool3x3(x: tf.Tensor4D, stride = 1): tf.Tensor4D {
+  if (hasFusedKernels()) return fusedMaxPool(x, K, stride, PAD);
   return withGradient<tf.Tensor4D>([x], ([xIn], save) => {
     const xp = padSpatial(xIn as tf.Tensor4D, PAD, -Infinity);
     const value = tf.maxPool(xp, K, stride, 'valid');
@@ -98,6 +100,7 @@ function inverseCounts(h: number, w: number, s: number): tf.Tensor4D {
 
 /** avg_pool_3x3: 3x3 average pooling, padding 1 excluded from the average, stride 1 or 2. */
 export function avgPool3x3(x: tf.Tensor4D, stride = 1): tf.Tensor4D {
+  if (hasFusedKernels()) return fusedAvgPool(x, K, stride, PAD, false);
   const [, h, w] = x.shape;
   return withGradient<tf.Tensor4D>([x], ([xIn], save) => {
     const xp = padSpatial(xIn as tf.Tensor4D, PAD);

@@ -2,10 +2,13 @@
 // The weights come from outside ([14, 8], one row per edge in canonical order), so that any
 // sampler drives it: Gumbel-softmax samples (SNAS), softmax(alpha) (DARTS), binary (NASP).
 import * as tf from '@tensorflow/tfjs';
-import { addAll } from '../nn/layers.js';
+import { addAll, weightedSum } from '../nn/layers.js';
 import { Init, Module, type Ctx } from '../nn/module.js';
 import { FactorizedReduce, ReLUConvBN, makeOp, withDropPath, type CellOp } from './ops.js';
 import { EDGE_LIST, EDGES, PRIMITIVES, STEPS } from './primitives.js';
+
+/** Positions of the primitives other than 'none' (a contiguous run in PRIMITIVES). */
+const COMPUTED = PRIMITIVES.flatMap((p, k) => (p === 'none' ? [] : [k]));
 
 /** One edge: sum over k of w_k * op_k(x); 'none' contributes zero and is not computed. */
 export class MixedOp extends Module {
@@ -15,12 +18,10 @@ export class MixedOp extends Module {
     this.ops = PRIMITIVES.map((p, k) => this.child(String(k), makeOp(p, c, stride, { affine: false, poolBN: true }, init)));
   }
 
-  forward(x: tf.Tensor4D, weights: tf.Tensor[], ctx: Ctx): tf.Tensor4D {
-    const terms: tf.Tensor4D[] = [];
-    PRIMITIVES.forEach((p, k) => {
-      if (p !== 'none') terms.push(tf.mul(weights[k]!, withDropPath(this.ops[k]!, x, ctx)) as tf.Tensor4D);
-    });
-    return addAll(terms, ctx);
+  /** `weights` is this edge's row of 8 weights, one per primitive. */
+  forward(x: tf.Tensor4D, weights: tf.Tensor1D, ctx: Ctx): tf.Tensor4D {
+    const terms = COMPUTED.map((k) => withDropPath(this.ops[k]!, x, ctx));
+    return weightedSum(terms, tf.slice(weights, COMPUTED[0]!, COMPUTED.length), ctx);
   }
 }
 
@@ -32,12 +33,12 @@ export function preprocess(cpp: number, cp: number, c: number, reductionPrev: bo
   ];
 }
 
-/** The rows of a [14, 8] weight matrix as scalars, edge by edge (unstacked once per forward pass). */
-export function edgeWeights(weights: tf.Tensor2D): tf.Tensor[][] {
+/** The rows of a [14, 8] weight matrix, edge by edge (unstacked once per forward pass). */
+export function edgeWeights(weights: tf.Tensor2D): tf.Tensor1D[] {
   if (weights.shape[0] !== EDGES || weights.shape[1] !== PRIMITIVES.length) {
     throw new Error(`search cell weights must be [${EDGES}, ${PRIMITIVES.length}], got [${weights.shape}]`);
   }
-  return tf.unstack(weights).map((r) => tf.unstack(r));
+  return tf.unstack(weights) as tf.Tensor1D[];
 }
 
 export class SearchCell extends Module {
@@ -53,7 +54,7 @@ export class SearchCell extends Module {
   }
 
   /** `rows[i][k]` weights op k of edge i (see edgeWeights). */
-  forward(s0: tf.Tensor4D, s1: tf.Tensor4D, rows: tf.Tensor[][], ctx: Ctx): tf.Tensor4D {
+  forward(s0: tf.Tensor4D, s1: tf.Tensor4D, rows: tf.Tensor1D[], ctx: Ctx): tf.Tensor4D {
     const states = [this.pre0.forward(s0, ctx), this.pre1.forward(s1, ctx)];
     let edge = 0;
     for (let node = 2; node < 2 + STEPS; node++) {

@@ -1,0 +1,48 @@
+// snas-lab's fused kernels (names starting with Snas), each a single ATen call with its own
+// backward kernel, used by src/ops/fused.ts in place of tfjs' composite gradients.
+import { input, kernel } from './register.js';
+
+/** Inputs x0, x1, ... of a variadic fused kernel, in order. */
+function numbered(inputs: Record<string, unknown>): string[] {
+  return Object.keys(inputs).filter((k) => /^x\d+$/.test(k)).sort((p, q) => Number(p.slice(1)) - Number(q.slice(1)));
+}
+
+export const FUSED_KERNELS = [
+  'SnasConv', 'SnasConvBackward', 'SnasMaxPool', 'SnasMaxPoolBackward', 'SnasAvgPool', 'SnasAvgPoolBackward',
+  'SnasBatchNormTrain', 'SnasBatchNormTrainBackward', 'SnasReluBackward', 'SnasWeightedSum', 'SnasWeightedSumBackward',
+] as const;
+
+const pads = (p: number) => [p, p, p, p];
+
+export function registerFusedKernels(): void {
+  kernel('SnasConv', (inputs, b, a) =>
+    b.result(b.native.conv(b.id(input(inputs, 'x', 'SnasConv')), b.id(input(inputs, 'w', 'SnasConv')),
+      [a.stride, a.stride], pads(a.pad), [a.dilation, a.dilation], a.depthwise)));
+  kernel('SnasConvBackward', (inputs, b, a) =>
+    b.native.convBackward(b.id(input(inputs, 'dy', 'SnasConvBackward')), b.id(input(inputs, 'x', 'SnasConvBackward')),
+      b.id(input(inputs, 'w', 'SnasConvBackward')), [a.stride, a.stride], pads(a.pad), [a.dilation, a.dilation], a.depthwise,
+      true, true).map((o) => b.result(o)));
+  kernel('SnasMaxPool', (inputs, b, a) =>
+    b.native.maxPool(b.id(input(inputs, 'x', 'SnasMaxPool')), [a.k, a.k], [a.stride, a.stride], pads(a.pad)).map((o) => b.result(o)));
+  kernel('SnasMaxPoolBackward', (inputs, b, a) =>
+    b.result(b.native.maxPoolBackward(b.id(input(inputs, 'dy', 'SnasMaxPoolBackward')), b.id(input(inputs, 'x', 'SnasMaxPoolBackward')),
+      b.id(input(inputs, 'indices', 'SnasMaxPoolBackward')), [a.k, a.k], [a.stride, a.stride], pads(a.pad))));
+  kernel('SnasAvgPool', (inputs, b, a) =>
+    b.result(b.native.avgPool(b.id(input(inputs, 'x', 'SnasAvgPool')), [a.k, a.k], [a.stride, a.stride], pads(a.pad), a.countIncludePad)));
+  kernel('SnasAvgPoolBackward', (inputs, b, a) =>
+    b.result(b.native.avgPoolBackward(b.id(input(inputs, 'dy', 'SnasAvgPoolBackward')), b.id(input(inputs, 'x', 'SnasAvgPoolBackward')),
+      [a.k, a.k], [a.stride, a.stride], pads(a.pad), a.countIncludePad)));
+  kernel('SnasBatchNormTrain', (inputs, b, a) =>
+    b.native.bnTrain(b.id(input(inputs, 'x', 'SnasBatchNormTrain')), a.eps).map((o) => b.result(o)));
+  kernel('SnasBatchNormTrainBackward', (inputs, b, a) =>
+    b.result(b.native.bnTrainBackward(b.id(input(inputs, 'dy', 'SnasBatchNormTrainBackward')),
+      b.id(input(inputs, 'x', 'SnasBatchNormTrainBackward')), b.id(input(inputs, 'mean', 'SnasBatchNormTrainBackward')),
+      b.id(input(inputs, 'invstd', 'SnasBatchNormTrainBackward')), a.eps)));
+  kernel('SnasReluBackward', (inputs, b) =>
+    b.result(b.native.reluBackward(b.id(input(inputs, 'dy', 'SnasReluBackward')), b.id(input(inputs, 'y', 'SnasReluBackward')))));
+  kernel('SnasWeightedSum', (inputs, b) =>
+    b.result(b.native.weightedSum(numbered(inputs).map((k) => b.id(inputs[k]!)), b.id(input(inputs, 'w', 'SnasWeightedSum')))));
+  kernel('SnasWeightedSumBackward', (inputs, b) =>
+    b.native.weightedSumBackward(b.id(input(inputs, 'dy', 'SnasWeightedSumBackward')), numbered(inputs).map((k) => b.id(inputs[k]!)),
+      b.id(input(inputs, 'w', 'SnasWeightedSumBackward'))).map((o) => b.result(o)));
+}

@@ -1,0 +1,106 @@
+// Ops that run as one native kernel with its own backward kernel, on backends that register
+// snas-lab's fused kernels (the torch backend, src/backends/torch/kernels/fused.ts). Elsewhere
+// the ops in this folder use their portable definitions; both are tested against each other.
+import * as tf from '@tensorflow/tfjs';
+import { withGradient } from './custom.js';
+
+const available = new Map<string, boolean>();
+
+/** True when the active backend has snas-lab's fused kernels. */
+export function hasFusedKernels(): boolean {
+  const backend = tf.getBackend();
+  let has = available.get(backend);
+  if (has === undefined) {
+    has = tf.getKernel('SnasConv', backend) != null;
+    available.set(backend, has);
+  }
+  return has;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function run(name: string, inputs: Record<string, tf.Tensor>, attrs: Record<string, any> = {}): any {
+  return tf.engine().runKernel(name, inputs as unknown as tf.NamedTensorMap, attrs);
+}
+
+export interface FusedConvOptions {
+  stride: number;
+  pad: number;
+  dilation: number;
+  depthwise: boolean;
+}
+
+/** Convolution (dense HWIO filter, or depthwise [k, k, C, 1]) with symmetric padding. */
+export function fusedConv(x: tf.Tensor4D, w: tf.Tensor4D, attrs: FusedConvOptions): tf.Tensor4D {
+  return withGradient<tf.Tensor4D>([x, w], ([xi, wi], save) => {
+    save([xi!, wi!]);
+    return {
+      value: run('SnasConv', { x: xi!, w: wi! }, attrs),
+      gradFunc: (dy, [xs, ws]) => run('SnasConvBackward', { dy, x: xs!, w: ws! }, attrs),
+    };
+  });
+}
+
+/** k x k max pooling; padded cells never win. */
+export function fusedMaxPool(x: tf.Tensor4D, k: number, stride: number, pad: number): tf.Tensor4D {
+  const attrs = { k, stride, pad };
+  return withGradient<tf.Tensor4D>([x], ([xi], save) => {
+    const [y, indices] = run('SnasMaxPool', { x: xi! }, attrs) as tf.Tensor[];
+    save([xi!, indices!]);
+    return {
+      value: y as tf.Tensor4D,
+      gradFunc: (dy, [xs, idx]) => run('SnasMaxPoolBackward', { dy, x: xs!, indices: idx! }, attrs),
+    };
+  });
+}
+
+/** k x k average pooling; countIncludePad false averages over the real inputs only. */
+export function fusedAvgPool(x: tf.Tensor4D, k: number, stride: number, pad: number, countIncludePad: boolean): tf.Tensor4D {
+  const attrs = { k, stride, pad, countIncludePad };
+  return withGradient<tf.Tensor4D>([x], ([xi], save) => {
+    save([xi!]);
+    return {
+      value: run('SnasAvgPool', { x: xi! }, attrs),
+      gradFunc: (dy, [xs]) => run('SnasAvgPoolBackward', { dy, x: xs! }, attrs),
+    };
+  });
+}
+
+/** Batch norm in training mode without affine parameters; reports the batch mean and biased variance. */
+export function fusedBatchNormTrain(
+  x: tf.Tensor4D, eps: number, onMoments?: (mean: tf.Tensor, variance: tf.Tensor) => void,
+): tf.Tensor4D {
+  const attrs = { eps };
+  return withGradient<tf.Tensor4D>([x], ([xi], save) => {
+    const [y, mean, invstd, variance] = run('SnasBatchNormTrain', { x: xi! }, attrs) as tf.Tensor[];
+    onMoments?.(mean!, variance!);
+    save([xi!, mean!, invstd!]);
+    return {
+      value: y as tf.Tensor4D,
+      gradFunc: (dy, [xs, m, s]) => run('SnasBatchNormTrainBackward', { dy, x: xs!, mean: m!, invstd: s! }, attrs),
+    };
+  });
+}
+
+/** ReLU whose gradient is one kernel (tfjs' is step, cast and multiply). */
+export function fusedRelu<T extends tf.Tensor>(x: T): T {
+  return withGradient<T>([x], ([xi], save) => {
+    const y = tf.relu(xi!) as T;
+    save([y]);
+    return { value: y, gradFunc: (dy, [ys]) => run('SnasReluBackward', { dy, y: ys! }) };
+  });
+}
+
+/** sum_k w[k] * xs[k] for a weight vector w of length K. */
+export function fusedWeightedSum(xs: tf.Tensor4D[], w: tf.Tensor1D): tf.Tensor4D {
+  return withGradient<tf.Tensor4D>([w, ...xs], ([wi, ...xi], save) => {
+    const named = (parts: tf.Tensor[]) => Object.fromEntries(parts.map((t, k) => [`x${k}`, t]));
+    save([wi!, ...xi]);
+    return {
+      value: run('SnasWeightedSum', { w: wi!, ...named(xi) }),
+      gradFunc: (dy, [ws, ...xsaved]) => {
+        const grads = run('SnasWeightedSumBackward', { dy, w: ws!, ...named(xsaved) }) as tf.Tensor[];
+        return [grads[grads.length - 1]!, ...grads.slice(0, -1)];
+      },
+    };
+  });
+}
