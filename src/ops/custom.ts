@@ -6,17 +6,35 @@ export type Forward<T extends tf.Tensor> = (
   inputs: tf.Tensor[], save: tf.GradSaveFunc,
 ) => { value: T; gradFunc: Backward };
 
+/** Nesting depth of tf.grad calls being recorded (0 while a plain gradient is computed). */
+function gradientDepth(): number {
+  return (tf.engine() as unknown as { state: { gradientDepth: number } }).state.gradientDepth;
+}
+
 /**
  * Runs `forward` on `inputs` so that tf.grad uses its `gradFunc` (one gradient per input).
  * The backward pass runs in its own tidy scope: tfjs would otherwise keep every intermediate
  * tensor of every custom backward pass until the whole gradient is done (gigabytes for a
- * network of pooling cells at batch 64).
+ * network of pooling cells at batch 64). Once it has run, the tensors it saved and the
+ * gradient it received are released (tfjs keeps both until the end of the whole backward
+ * pass, which doubles the peak memory of a supernet step); not for higher-order gradients,
+ * which need them again.
  */
 export function withGradient<T extends tf.Tensor>(inputs: tf.Tensor[], forward: Forward<T>): T {
   const f = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const save = args[args.length - 1] as tf.GradSaveFunc;
     const { value, gradFunc } = forward(args.slice(0, -1) as tf.Tensor[], save);
-    return { value, gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.tidy(() => gradFunc(dy, saved)) };
+    return {
+      value,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const grads = tf.tidy(() => gradFunc(dy, saved));
+        if (gradientDepth() === 0) {
+          const returned = new Set(Array.isArray(grads) ? grads : [grads]);
+          for (const t of [...saved, dy]) if (!returned.has(t)) t.dispose();
+        }
+        return grads;
+      },
+    };
   });
   return f(...inputs) as T;
 }

@@ -73,10 +73,10 @@ export function fusedBatchNormTrain(
   return withGradient<tf.Tensor4D>([x], ([xi], save) => {
     const [y, mean, invstd, variance] = run('SnasBatchNormTrain', { x: xi! }, attrs) as tf.Tensor[];
     onMoments?.(mean!, variance!);
-    save([xi!, mean!, invstd!]);
+    save([y!, invstd!]);
     return {
       value: y as tf.Tensor4D,
-      gradFunc: (dy, [xs, m, s]) => run('SnasBatchNormTrainBackward', { dy, x: xs!, mean: m!, invstd: s! }, attrs),
+      gradFunc: (dy, [ys, s]) => run('SnasBatchNormTrainBackward', { dy, y: ys!, invstd: s! }),
     };
   });
 }

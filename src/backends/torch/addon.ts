@@ -14,6 +14,7 @@ export interface NativeTorch {
   read(id: number, code: number): Float32Array | Int32Array | Uint8Array;
   free(id: number): void;
   count(): number;
+  bytes(): number;
   version(): string;
   unaryKernels: string[];
   binaryKernels: string[];
@@ -55,7 +56,7 @@ export interface NativeTorch {
   avgPool(x: number, k: number[], stride: number[], pad: number[], countIncludePad: boolean): Out;
   avgPoolBackward(dy: number, x: number | number[], k: number[], stride: number[], pad: number[], countIncludePad: boolean): Out;
   bnTrain(x: number, eps: number): Out[];
-  bnTrainBackward(dy: number, x: number, mean: number, invstd: number, eps: number): Out;
+  bnTrainBackward(dy: number, y: number, invstd: number): Out;
   reluBackward(dy: number, y: number): Out;
   weightedSum(xs: number[], w: number): Out;
   weightedSumBackward(dy: number, xs: number[], w: number): Out[];

@@ -34,10 +34,9 @@ export function registerFusedKernels(): void {
       [a.k, a.k], [a.stride, a.stride], pads(a.pad), a.countIncludePad)));
   kernel('SnasBatchNormTrain', (inputs, b, a) =>
     b.native.bnTrain(b.id(input(inputs, 'x', 'SnasBatchNormTrain')), a.eps).map((o) => b.result(o)));
-  kernel('SnasBatchNormTrainBackward', (inputs, b, a) =>
+  kernel('SnasBatchNormTrainBackward', (inputs, b) =>
     b.result(b.native.bnTrainBackward(b.id(input(inputs, 'dy', 'SnasBatchNormTrainBackward')),
-      b.id(input(inputs, 'x', 'SnasBatchNormTrainBackward')), b.id(input(inputs, 'mean', 'SnasBatchNormTrainBackward')),
-      b.id(input(inputs, 'invstd', 'SnasBatchNormTrainBackward')), a.eps)));
+      b.id(input(inputs, 'y', 'SnasBatchNormTrainBackward')), b.id(input(inputs, 'invstd', 'SnasBatchNormTrainBackward')))));
   kernel('SnasReluBackward', (inputs, b) =>
     b.result(b.native.reluBackward(b.id(input(inputs, 'dy', 'SnasReluBackward')), b.id(input(inputs, 'y', 'SnasReluBackward')))));
   kernel('SnasWeightedSum', (inputs, b) =>

@@ -3,6 +3,7 @@
 #include <ATen/Context.h>
 #include <torch/csrc/api/include/torch/version.h>
 #include <cstring>
+#include <malloc.h>
 
 #include "table.h"
 
@@ -20,6 +21,10 @@ Napi::Value Init(const Napi::CallbackInfo& info) {
   }
   setDevice(d);
   if (threads > 0) at::set_num_threads(threads);
+  // Keep freed tensor memory in the heap for the next step instead of returning it to the
+  // system and faulting it in again (glibc otherwise maps each large tensor afresh).
+  mallopt(M_MMAP_THRESHOLD, 1 << 30);
+  mallopt(M_TRIM_THRESHOLD, 1 << 30);
   Napi::Object r = Napi::Object::New(env);
   r.Set("threads", at::get_num_threads());
   r.Set("device", device().str());
@@ -73,6 +78,7 @@ Napi::Value Free(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value Count(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), double(live())); }
+Napi::Value Bytes(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), double(liveBytes())); }
 
 Napi::Value Version(const Napi::CallbackInfo& info) {
   return Napi::String::New(info.Env(), std::to_string(TORCH_VERSION_MAJOR) + "." + std::to_string(TORCH_VERSION_MINOR) +
@@ -85,6 +91,7 @@ Napi::Object Module(Napi::Env env, Napi::Object exports) {
   exports.Set("read", Napi::Function::New(env, Read));
   exports.Set("free", Napi::Function::New(env, Free));
   exports.Set("count", Napi::Function::New(env, Count));
+  exports.Set("bytes", Napi::Function::New(env, Bytes));
   exports.Set("version", Napi::Function::New(env, Version));
   registerMath(env, exports);
   registerShape(env, exports);

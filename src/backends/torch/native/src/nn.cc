@@ -124,21 +124,31 @@ Napi::Value AvgPoolBackwardK(const Napi::CallbackInfo& info) {
   return out(info.Env(), nhwc(dx), F32);
 }
 
-// bnTrain(x, eps) -> [y, mean, invstd, variance]: batch statistics over N, H, W, no affine.
+// Batch norm in training mode on NHWC data seen as rows [N*H*W, C]: column sums are a few
+// times faster here than ATen's batch norm on channels-last maps with few channels.
+at::Tensor rows(const at::Tensor& x) { return x.reshape({-1, x.size(-1)}); }
+
+// bnTrain(x, eps) -> [y, mean, invstd, variance]: batch statistics over N, H, W (two passes), no affine.
 Napi::Value BnTrainK(const Napi::CallbackInfo& info) {
-  at::Tensor x = get(info[0]);
+  at::Tensor x = rows(get(info[0]));
   double eps = num(info[1]);
-  auto [y, mean, invstd] = at::native_batch_norm(nchw(x), {}, {}, {}, {}, true, 0.0, eps);
-  at::Tensor var = at::reciprocal(invstd * invstd) - eps;
-  return outs(info.Env(), {nhwc(y), mean, invstd, var}, {F32, F32, F32, F32});
+  double n = double(x.size(0));
+  at::Tensor mean = x.sum(0) / n;
+  at::Tensor centred = x - mean;
+  at::Tensor var = (centred * centred).sum(0) / n;
+  at::Tensor invstd = at::rsqrt(var + eps);
+  at::Tensor y = (centred * invstd).reshape(get(info[0]).sizes());
+  return outs(info.Env(), {y, mean, invstd, var}, {F32, F32, F32, F32});
 }
 
-// bnTrainBackward(dy, x, mean, invstd, eps) -> dx
+// bnTrainBackward(dy, y, invstd) -> dx = (dy - mean(dy) - y * mean(dy * y)) * invstd
 Napi::Value BnTrainBackwardK(const Napi::CallbackInfo& info) {
-  at::Tensor dy = get(info[0]), x = get(info[1]), mean = get(info[2]), invstd = get(info[3]);
-  auto grads = at::native_batch_norm_backward(nchw(dy), nchw(x), {}, {}, {}, mean, invstd, true, num(info[4]),
-                                              {true, false, false});
-  return out(info.Env(), nhwc(std::get<0>(grads)), F32);
+  at::Tensor dy = rows(get(info[0])), y = rows(get(info[1])), invstd = get(info[2]);
+  double n = double(dy.size(0));
+  at::Tensor meanDy = dy.sum(0) / n;
+  at::Tensor meanDyY = (dy * y).sum(0) / n;
+  at::Tensor dx = ((dy - meanDy) - y * meanDyY) * invstd;
+  return out(info.Env(), dx.reshape(get(info[0]).sizes()), F32);
 }
 
 // reluBackward(dy, y) -> dy where y > 0, else 0

@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 #include <string>
+#include <unordered_set>
 
 namespace snas {
 
@@ -54,6 +55,17 @@ void release(int id) {
 
 size_t live() { return liveCount; }
 
+size_t liveBytes() {
+  std::unordered_set<const void*> seen;
+  size_t bytes = 0;
+  for (const auto& t : slots) {
+    if (!t.defined()) continue;
+    const void* data = t.storage().data();
+    if (seen.insert(data).second) bytes += t.storage().nbytes();
+  }
+  return bytes;
+}
+
 static Napi::Value describe(Napi::Env env, const at::Tensor& t, int code) {
   auto sizes = t.sizes();
   Napi::Array r = Napi::Array::New(env, sizes.size() + 2);
@@ -65,7 +77,9 @@ static Napi::Value describe(Napi::Env env, const at::Tensor& t, int code) {
 
 Napi::Value out(Napi::Env env, const at::Tensor& t, int code) {
   auto want = scalarType(code);
-  return describe(env, t.scalar_type() == want ? t : t.to(want), code);
+  // Results are stored row-major in their tfjs shape, so that an NHWC map seen as NCHW is
+  // exactly channels-last for the next kernel and element-wise kernels take their fast path.
+  return describe(env, (t.scalar_type() == want ? t : t.to(want)).contiguous(), code);
 }
 
 Napi::Value outRaw(Napi::Env env, const at::Tensor& t, int code) { return describe(env, t, code); }

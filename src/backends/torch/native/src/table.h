@@ -20,9 +20,12 @@ int put(at::Tensor t);
 const at::Tensor& get(const Napi::Value& id);
 void release(int id);
 size_t live();
+// Bytes held by live tensors (storages shared by views counted once).
+size_t liveBytes();
 
 // A kernel's result as JS sees it: [id, dtype code, ...shape]. `code` is the tfjs dtype the
-// result stands for; the tensor is converted to it (int64 -> int32, double -> float).
+// result stands for; the tensor is converted to it (int64 -> int32, double -> float) and made
+// contiguous (views from permute, slice or expand are materialised).
 Napi::Value out(Napi::Env env, const at::Tensor& t, int code);
 // Same, keeping the tensor's own scalar type (internal tensors JS never reads, e.g. int64 indices).
 Napi::Value outRaw(Napi::Env env, const at::Tensor& t, int code);
