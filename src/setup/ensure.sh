@@ -4,7 +4,10 @@
 #   - Node.js >= 20 (checked, never installed)
 #   - npm packages: `npm ci` when node_modules does not match package-lock.json
 #   - Jupyter for Debian's python3 (nbclient, nbconvert): Debian packages, via apt-get as root
-# Where it cannot install (no apt-get, not root) it stops and says exactly what to install.
+#   - the fast `torch` backend: Debian's libtorch-dev and OpenBLAS, and python3-torch (the
+#     PyTorch peer of `npm run bench`), then the native addon (src/setup/build-torch.sh).
+#     Optional: without apt/root, or with SNAS_NO_TORCH=1, snas-lab runs on the next backend.
+# Where it cannot install Jupyter (no apt-get, not root) it stops and says exactly what to install.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 
@@ -15,21 +18,12 @@ die() { echo "setup: $*" >&2; exit 1; }
 major=$(node -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0)
 [ "$major" -ge 20 ] || die "Node.js 20 or newer is needed (found: $(node --version 2>/dev/null || echo none))"
 
-# --- npm packages --------------------------------------------------------------------------
-stamp=node_modules/.snas-lock.sha256
-want=$(sha256sum package-lock.json | cut -d' ' -f1)
-if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
-  say "installing npm packages (npm ci)"
-  npm ci --no-audit --no-fund --loglevel=error
-  echo "$want" > "$stamp"
-else
-  say "npm packages up to date"
-fi
-
 # --- Debian packages -----------------------------------------------------------------------
+can_apt() { command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" -eq 0 ]; }
+
 apt_install() {
   local pkgs=("$@")
-  if ! command -v apt-get >/dev/null 2>&1 || [ "$(id -u)" -ne 0 ]; then
+  if ! can_apt; then
     die "missing: ${pkgs[*]}. Install them (as root) with:
     apt-get update && apt-get install -y --no-install-recommends ${pkgs[*]}
   or, without Debian, install Python's nbclient and nbconvert and point SNAS_PYTHON at that python."
@@ -54,4 +48,37 @@ else
   [ -n "${SNAS_PYTHON:-}" ] && die "SNAS_PYTHON=$SNAS_PYTHON cannot import nbclient and nbconvert"
   apt_install jupyter-nbconvert jupyter-client python3-nbclient
   "$py" -c 'import nbclient, nbconvert, nbformat, jupyter_client' || die "jupyter packages installed but $py cannot import them"
+fi
+
+# --- libtorch for the `torch` backend (optional) ---------------------------------------------
+if [ "${SNAS_NO_TORCH:-}" = 1 ]; then
+  say "torch backend skipped (SNAS_NO_TORCH=1)"
+else
+  torch_pkgs=()
+  [ -f /usr/include/ATen/ATen.h ] || torch_pkgs+=(libtorch-dev)
+  dpkg -s libopenblas0-pthread >/dev/null 2>&1 || torch_pkgs+=(libopenblas0-pthread)
+  /usr/bin/python3 -c 'import torch' 2>/dev/null || torch_pkgs+=(python3-torch)
+  if [ ${#torch_pkgs[@]} -gt 0 ]; then
+    if can_apt; then
+      apt_install "${torch_pkgs[@]}"
+    else
+      say "torch backend: not installing ${torch_pkgs[*]} (needs apt-get as root); other backends will be used"
+    fi
+  fi
+fi
+
+# --- npm packages --------------------------------------------------------------------------
+stamp=node_modules/.snas-lock.sha256
+want=$(sha256sum package-lock.json | cut -d' ' -f1)
+if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+  say "installing npm packages (npm ci)"
+  npm ci --no-audit --no-fund --loglevel=error
+  echo "$want" > "$stamp"
+else
+  say "npm packages up to date"
+fi
+
+# --- the torch backend's native addon --------------------------------------------------------
+if [ "${SNAS_NO_TORCH:-}" != 1 ]; then
+  bash src/setup/build-torch.sh || say "torch backend: build failed (see above); other backends will be used"
 fi

@@ -13,17 +13,23 @@ export class Sgd {
   private readonly velocity = new Map<string, tf.Variable>();
   constructor(readonly opts: SgdOptions) {}
 
-  /** Applies one step with learning rate `lr` to the variables named in `grads`. Returns the gradient norm before clipping. */
-  step(vars: tf.Variable[], grads: Record<string, tf.Tensor>, lr: number): number {
-    return tf.tidy(() => {
+  /**
+   * Applies one step with learning rate `lr` to the variables named in `grads`. Clipping
+   * scales every gradient by min(1, clipNorm / (norm + 1e-6)) computed on the backend, so a
+   * step never waits for a value to come back to JavaScript.
+   */
+  step(vars: tf.Variable[], grads: Record<string, tf.Tensor>, lr: number): void {
+    tf.tidy(() => {
       const gs = vars.map((v) => grads[v.name]).filter((g): g is tf.Tensor => g !== undefined);
-      // One reduction and one read-back for the global norm.
-      const norm = Math.sqrt(tf.addN(gs.map((g) => tf.sum(tf.square(g)))).dataSync()[0]!);
-      const clip = this.opts.clipNorm && norm > this.opts.clipNorm ? this.opts.clipNorm / (norm + 1e-6) : 1;
+      let clip: tf.Tensor | undefined;
+      if (this.opts.clipNorm && gs.length > 0) {
+        const norm = tf.sqrt(tf.addN(gs.map((g) => tf.sum(tf.square(g)))));
+        clip = tf.minimum(tf.div(this.opts.clipNorm, tf.add(norm, 1e-6)), 1);
+      }
       for (const v of vars) {
         const g = grads[v.name];
         if (!g) continue;
-        let d = clip === 1 ? g : tf.mul(g, clip);
+        let d = clip ? tf.mul(g, clip) : g;
         if (this.opts.weightDecay) d = tf.add(d, tf.mul(v, this.opts.weightDecay));
         let buf = this.velocity.get(v.name);
         if (!buf) {
@@ -35,7 +41,6 @@ export class Sgd {
         }
         v.assign(tf.sub(v, tf.mul(buf, lr)));
       }
-      return norm;
     });
   }
 

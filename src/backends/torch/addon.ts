@@ -27,7 +27,7 @@ export interface NativeTorch {
   softmax(x: number, dim: number): Out;
   matmul(a: number, b: number, transposeA: boolean, transposeB: boolean): Out;
   batchNorm(x: number, mean: number, variance: number, offset: number, scale: number, eps: number): Out;
-  cumsum(x: number, axis: number, exclusive: boolean, reverse: boolean, code: number): Out;
+  cumulative(product: boolean, x: number, axis: number, exclusive: boolean, reverse: boolean, code: number): Out;
   topk(x: number, k: number, sorted: boolean, code: number): Out[];
   addN(xs: number[], code: number): Out;
   reshape(x: number, shape: number[], code: number): Out;
@@ -47,7 +47,7 @@ export interface NativeTorch {
   gather(x: number, indices: number, axis: number, code: number): Out;
   gatherNd(x: number, indices: number, code: number): Out;
   scatterNd(indices: number, updates: number, shape: number[], code: number): Out;
-  broadcastTo(x: number, shape: number[], code: number): Out;
+  segmentSum(x: number, segmentIds: number, numSegments: number, code: number): Out;
   conv(x: number, w: number, stride: number[], pad: number[], dilation: number[], depthwise: boolean): Out;
   convBackward(dy: number, x: number | number[], w: number | number[], stride: number[], pad: number[], dilation: number[],
     depthwise: boolean, needX: boolean, needW: boolean): Out[];

@@ -24,7 +24,7 @@ export function registerMathKernels(unaryNames: string[], binaryNames: string[])
       return b.result(b.native.unary(name, b.id(xi), dtypeCode(dtype), UNARY_ALPHA[name]?.(attrs) ?? 0));
     });
   }
-  for (const name of binaryNames) {
+  for (const name of binaryNames.filter((n) => n !== 'EluGrad')) {
     kernel(name, (inputs, b) => {
       const a = input(inputs, 'a', name);
       const bb = input(inputs, 'b', name);
@@ -33,6 +33,9 @@ export function registerMathKernels(unaryNames: string[], binaryNames: string[])
       return b.result(b.native.binary(name, b.id(a), b.id(bb), dtypeCode(dtype), dtypeCode(common)));
     });
   }
+
+  kernel('EluGrad', (inputs, b) =>
+    b.result(b.native.binary('EluGrad', b.id(input(inputs, 'dy', 'EluGrad')), b.id(input(inputs, 'y', 'EluGrad')), 0, 0)));
 
   const reduction = (name: string, dtypeOf: (x: tf.DataType) => tf.DataType) =>
     kernel(name, (inputs, b, attrs) => {
@@ -75,11 +78,13 @@ export function registerMathKernels(unaryNames: string[], binaryNames: string[])
     return b.result(b.native.batchNorm(b.id(input(inputs, 'x', 'FusedBatchNorm')), b.id(input(inputs, 'mean', 'FusedBatchNorm')),
       b.id(input(inputs, 'variance', 'FusedBatchNorm')), opt('offset'), opt('scale'), attrs.varianceEpsilon ?? 0.001));
   });
-  kernel('Cumsum', (inputs, b, attrs) => {
-    const x = input(inputs, 'x', 'Cumsum');
-    const dtype = tf.upcastType(x.dtype, 'int32');
-    return b.result(b.native.cumsum(b.id(x), attrs.axis, Boolean(attrs.exclusive), Boolean(attrs.reverse), dtypeCode(dtype)));
-  });
+  for (const name of ['Cumsum', 'Cumprod']) {
+    kernel(name, (inputs, b, attrs) => {
+      const x = input(inputs, 'x', name);
+      const dtype = tf.upcastType(x.dtype, 'int32');
+      return b.result(b.native.cumulative(name === 'Cumprod', b.id(x), attrs.axis, Boolean(attrs.exclusive), Boolean(attrs.reverse), dtypeCode(dtype)));
+    });
+  }
   kernel('TopK', (inputs, b, attrs) => {
     const x = input(inputs, 'x', 'TopK');
     return b.native.topk(b.id(x), attrs.k, attrs.sorted ?? true, dtypeCode(x.dtype)).map((o) => b.result(o));

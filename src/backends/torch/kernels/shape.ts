@@ -13,20 +13,11 @@ export function registerShapeKernels(): void {
     b.incRef(x.dataId);
     return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
   });
-  const reshapeTo = (name: string, shapeOf: (x: tf.TensorInfo, attrs: any) => number[]) =>
-    kernel(name, (inputs, b, attrs) => {
-      const x = input(inputs, 'x', name);
-      return b.result(b.native.reshape(b.id(x), shapeOf(x, attrs), dtypeCode(x.dtype)));
-    });
-  reshapeTo('Reshape', (x, a) => tf.util.inferFromImplicitShape(a.shape, tf.util.sizeFromShape(x.shape)));
-  reshapeTo('ExpandDims', (x, a) => {
-    const rank = x.shape.length;
-    const at = a.dim < 0 ? rank + 1 + a.dim : a.dim;
-    const shape = x.shape.slice();
-    shape.splice(at, 0, 1);
-    return shape;
+  kernel('Reshape', (inputs, b, attrs) => {
+    const x = input(inputs, 'x', 'Reshape');
+    const shape = tf.util.inferFromImplicitShape(attrs.shape, tf.util.sizeFromShape(x.shape));
+    return b.result(b.native.reshape(b.id(x), shape, dtypeCode(x.dtype)));
   });
-  reshapeTo('Squeeze', (x, a) => tf.util.squeezeShape(x.shape, a.axis ?? undefined).newShape);
 
   kernel('Concat', (inputs, b, attrs) => {
     const xs = ordered(inputs);
@@ -98,10 +89,8 @@ export function registerShapeKernels(): void {
     const updates = input(inputs, 'updates', 'ScatterNd');
     return b.result(b.native.scatterNd(b.id(input(inputs, 'indices', 'ScatterNd')), b.id(updates), attrs.shape, dtypeCode(updates.dtype)));
   });
-  kernel('BroadcastTo', (inputs, b, attrs) => {
-    const x = input(inputs, 'x', 'BroadcastTo');
-    const shape = attrs.shape as number[];
-    // tfjs broadcasts a lower-rank input from the right, as ATen's expand does.
-    return b.result(b.native.broadcastTo(b.id(x), shape, dtypeCode(x.dtype)));
+  kernel('UnsortedSegmentSum', (inputs, b, attrs) => {
+    const x = input(inputs, 'x', 'UnsortedSegmentSum');
+    return b.result(b.native.segmentSum(b.id(x), b.id(input(inputs, 'segmentIds', 'UnsortedSegmentSum')), attrs.numSegments, dtypeCode(x.dtype)));
   });
 }

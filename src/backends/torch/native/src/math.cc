@@ -82,6 +82,8 @@ const std::unordered_map<std::string, Binary>& binaryOps() {
       {"GreaterEqual", [](const at::Tensor& a, const at::Tensor& b) { return at::ge(a, b); }},
       {"LogicalAnd", [](const at::Tensor& a, const at::Tensor& b) { return at::logical_and(a, b); }},
       {"LogicalOr", [](const at::Tensor& a, const at::Tensor& b) { return at::logical_or(a, b); }},
+      // elu's gradient from its output: dy where y >= 0, dy * (y + 1) elsewhere.
+      {"EluGrad", [](const at::Tensor& dy, const at::Tensor& y) { return at::where(y.ge(0), dy, dy * (y + 1)); }},
   };
   return ops;
 }
@@ -146,15 +148,9 @@ Napi::Value CastK(const Napi::CallbackInfo& info) {
   return out(info.Env(), get(info[0]), codeOf(info[1]));
 }
 
-// select(cond, a, b): cond may be rank 1 against rank-N a, b (selects rows, as tfjs does).
+// select(cond, a, b)
 Napi::Value SelectK(const Napi::CallbackInfo& info) {
-  at::Tensor c = get(info[0]).to(at::kBool), a = get(info[1]), b = get(info[2]);
-  if (c.dim() == 1 && a.dim() > 1) {
-    std::vector<int64_t> shape(a.dim(), 1);
-    shape[0] = c.size(0);
-    c = c.reshape(shape);
-  }
-  return out(info.Env(), at::where(c, a, b), codeOf(info[3]));
+  return out(info.Env(), at::where(get(info[0]).to(at::kBool), get(info[1]), get(info[2])), codeOf(info[3]));
 }
 
 Napi::Value ClipK(const Napi::CallbackInfo& info) {
@@ -184,16 +180,22 @@ Napi::Value BatchNormK(const Napi::CallbackInfo& info) {
   return out(info.Env(), y, F32);
 }
 
-// cumsum(x, axis, exclusive, reverse, code)
-Napi::Value CumsumK(const Napi::CallbackInfo& info) {
-  at::Tensor x = get(info[0]);
-  int64_t axis = dim(info[1].As<Napi::Number>().Int64Value(), x.dim());
-  bool exclusive = flag(info[2]), reverse = flag(info[3]);
+// cumulative(product, x, axis, exclusive, reverse, code): cumsum or cumprod.
+Napi::Value CumulativeK(const Napi::CallbackInfo& info) {
+  bool product = flag(info[0]);
+  at::Tensor x = get(info[1]);
+  int64_t axis = dim(info[2].As<Napi::Number>().Int64Value(), x.dim());
+  bool exclusive = flag(info[3]), reverse = flag(info[4]);
   at::Tensor v = reverse ? at::flip(x, {axis}) : x;
-  at::Tensor r = at::cumsum(v, axis);
-  if (exclusive) r = r - v;
+  if (exclusive) {
+    // Shift by one along the axis, starting from the identity element.
+    std::vector<int64_t> pad(2 * (x.dim() - axis), 0);
+    pad[pad.size() - 2] = 1;
+    v = at::constant_pad_nd(v.narrow(axis, 0, v.size(axis) - 1), pad, product ? 1 : 0);
+  }
+  at::Tensor r = product ? at::cumprod(v, axis) : at::cumsum(v, axis);
   if (reverse) r = at::flip(r, {axis});
-  return out(info.Env(), r, codeOf(info[4]));
+  return out(info.Env(), r, codeOf(info[5]));
 }
 
 // topk(x, k, sorted, code) -> [values, indices]
@@ -223,7 +225,7 @@ void registerMath(Napi::Env env, Napi::Object& exports) {
   exports.Set("softmax", Napi::Function::New(env, SoftmaxK));
   exports.Set("matmul", Napi::Function::New(env, MatMulK));
   exports.Set("batchNorm", Napi::Function::New(env, BatchNormK));
-  exports.Set("cumsum", Napi::Function::New(env, CumsumK));
+  exports.Set("cumulative", Napi::Function::New(env, CumulativeK));
   exports.Set("topk", Napi::Function::New(env, TopKK));
   exports.Set("addN", Napi::Function::New(env, AddNK));
   Napi::Array u = Napi::Array::New(env), b = Napi::Array::New(env);

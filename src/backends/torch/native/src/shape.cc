@@ -153,8 +153,14 @@ Napi::Value ScatterNdK(const Napi::CallbackInfo& info) {
   return out(info.Env(), acc.reshape(shape), codeOf(info[3]));
 }
 
-Napi::Value BroadcastToK(const Napi::CallbackInfo& info) {
-  return out(info.Env(), get(info[0]).expand(ints(info[1])), codeOf(info[2]));
+// segmentSum(x, segmentIds, numSegments, code): rows of x added into their segment.
+Napi::Value SegmentSumK(const Napi::CallbackInfo& info) {
+  at::Tensor x = get(info[0]), ids = get(info[1]).to(at::kLong).reshape({-1});
+  std::vector<int64_t> shape(x.sizes().begin(), x.sizes().end());
+  shape[0] = info[2].As<Napi::Number>().Int64Value();
+  at::Tensor acc = at::zeros(shape, x.options());
+  acc.index_add_(0, ids, x);
+  return out(info.Env(), acc, codeOf(info[3]));
 }
 
 }  // namespace
@@ -177,7 +183,7 @@ void registerShape(Napi::Env env, Napi::Object& exports) {
   exports.Set("gather", Napi::Function::New(env, GatherK));
   exports.Set("gatherNd", Napi::Function::New(env, GatherNdK));
   exports.Set("scatterNd", Napi::Function::New(env, ScatterNdK));
-  exports.Set("broadcastTo", Napi::Function::New(env, BroadcastToK));
+  exports.Set("segmentSum", Napi::Function::New(env, SegmentSumK));
 }
 
 }  // namespace snas

@@ -1,0 +1,157 @@
+// The torch backend against tfjs' cpu backend: every kernel (forward and gradient), a whole
+// SNAS step, and that nothing leaks.
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { test } from 'node:test';
+import * as tf from '@tensorflow/tfjs';
+import { LIBTORCH_HEADER } from '../src/backends/torch/addon.js';
+import { nativeTensorCount, registerTorch, TORCH } from '../src/backends/torch/index.js';
+import { runCase, scaledError, type RunResult } from './helpers/backend-compare.js';
+import { torchCases } from './helpers/torch-cases.js';
+import { buildSnasStep, type StepShape } from '../src/bench/snas-step.js';
+
+let reason = '';
+const available = (() => {
+  try {
+    registerTorch();
+    return true;
+  } catch (err) {
+    reason = (err as Error).message;
+    return false;
+  }
+})();
+const skip = available ? false : `torch backend unavailable: ${reason}`;
+
+test('where libtorch is installed, the torch backend is built and starts', { skip: existsSync(LIBTORCH_HEADER) ? false : 'libtorch not installed' }, () => {
+  assert.ok(available, reason);
+});
+
+function compare(name: string, got: RunResult, want: RunResult, tol: number): void {
+  assert.equal(got.outputs.length, want.outputs.length, `${name}: number of outputs`);
+  const pairs = [...got.outputs.map((o, i) => [o, want.outputs[i]!, `output ${i}`] as const),
+    ...got.grads.map((g, i) => [g, want.grads[i]!, `gradient ${i}`] as const)];
+  assert.equal(got.grads.length, want.grads.length, `${name}: number of gradients`);
+  for (const [g, w, what] of pairs) {
+    assert.equal(g.dtype, w.dtype, `${name}: ${what} dtype`);
+    assert.deepEqual(g.shape, w.shape, `${name}: ${what} shape`);
+    if (w.dtype === 'float32') {
+      const err = scaledError(g.data, w.data);
+      assert.ok(err <= tol, `${name}: ${what} differs from cpu by ${err.toExponential(2)} (tolerance ${tol})`);
+    } else {
+      assert.deepEqual(g.data, w.data, `${name}: ${what} values`);
+    }
+  }
+}
+
+test('every kernel of the torch backend matches the cpu backend (forward and gradient)', { skip }, async (t) => {
+  const cases = torchCases();
+  const covered = new Set(cases.flatMap((c) => c.kernels));
+  const registered = tf.getKernelsForBackend(TORCH).map((k) => k.kernelName);
+  assert.deepEqual(registered.filter((k) => !covered.has(k)), [], 'kernels without a test case');
+  const before = tf.getBackend() ?? 'cpu';
+  try {
+    for (const c of cases) {
+      await t.test(c.name, async () => {
+        await tf.setBackend('cpu');
+        const want = await runCase(c);
+        await tf.setBackend(TORCH);
+        const got = await runCase(c);
+        const missing = c.kernels.filter((k) => !got.kernels.includes(k));
+        assert.deepEqual(missing, [], `${c.name}: kernels that did not run on torch (ran: ${got.kernels.join(', ')})`);
+        compare(c.name, got, want, c.tol ?? 1e-4);
+      });
+    }
+  } finally {
+    await tf.setBackend(before);
+  }
+});
+
+test('a kernel the torch backend lacks fails with an error that names it', { skip }, async () => {
+  const before = tf.getBackend() ?? 'cpu';
+  await tf.setBackend(TORCH);
+  try {
+    assert.throws(() => tf.tidy(() => tf.image.resizeBilinear(tf.ones([1, 4, 4, 1]) as tf.Tensor4D, [8, 8])), /Kernel 'ResizeBilinear' not registered for backend 'torch'/);
+    assert.throws(() => tf.tidy(() => tf.einsum('ij,jk->ik', tf.ones([2, 3]), tf.ones([3, 2]))), /Kernel 'Einsum' not registered for backend 'torch'/);
+  } finally {
+    await tf.setBackend(before);
+  }
+});
+
+test('disposing tensors frees their native tensors', { skip }, async () => {
+  const before = tf.getBackend() ?? 'cpu';
+  await tf.setBackend(TORCH);
+  try {
+    const n0 = nativeTensorCount();
+    const a = tf.ones([4, 4]);
+    const b = tf.reshape(a, [16]);
+    assert.equal(nativeTensorCount(), n0 + 2);
+    tf.dispose([a, b]);
+    assert.equal(nativeTensorCount(), n0);
+  } finally {
+    await tf.setBackend(before);
+  }
+});
+
+async function stepGradients(backend: string): Promise<{ loss: number; grads: Float32Array[] }> {
+  await tf.setBackend(backend);
+  const s = buildSnasStep({ what: 'network', batch: 4, channels: 4, layers: 3, size: 8 }, 5);
+  try {
+    const { value, grads } = s.gradients(11);
+    const all = [...s.weights, ...s.alphas].map((v) => grads[v.name]!);
+    const out = { loss: (await value.data())[0]!, grads: await Promise.all(all.map(async (g) => (await g.data()) as Float32Array)) };
+    tf.dispose([value, ...Object.values(grads)]);
+    return out;
+  } finally {
+    s.dispose();
+  }
+}
+
+test('a whole SNAS step of a small supernet on torch matches cpu: loss and every gradient within 1e-4 relative', { skip }, async () => {
+  const before = tf.getBackend() ?? 'cpu';
+  try {
+    const want = await stepGradients('cpu');
+    const got = await stepGradients(TORCH);
+    assert.ok(Math.abs(got.loss - want.loss) <= 1e-4 * Math.abs(want.loss), `loss ${got.loss} vs ${want.loss}`);
+    assert.equal(got.grads.length, want.grads.length);
+    assert.ok(want.grads.length > 100, 'the supernet has its hundreds of weight tensors');
+    want.grads.forEach((w, i) => {
+      const g = got.grads[i]!;
+      let scale = 0;
+      let err = 0;
+      for (let k = 0; k < w.length; k++) {
+        scale = Math.max(scale, Math.abs(w[k]!));
+        err = Math.max(err, Math.abs(g[k]! - w[k]!));
+      }
+      assert.ok(err <= 1e-4 * Math.max(scale, 1e-6), `gradient ${i} [${w.length}]: max error ${err.toExponential(2)} against max ${scale.toExponential(2)}`);
+    });
+  } finally {
+    await tf.setBackend(before);
+  }
+});
+
+async function assertFlat(shape: StepShape, steps: number): Promise<void> {
+  const s = buildSnasStep(shape, 1);
+  try {
+    tf.dispose(s.step(0)); // optimiser state is created on the first step
+    const tensors = tf.memory().numTensors;
+    const natives = nativeTensorCount();
+    for (let i = 1; i <= steps; i++) tf.dispose(s.step(i));
+    assert.equal(tf.memory().numTensors, tensors, `tfjs tensors after ${steps} ${shape.what} steps`);
+    assert.equal(nativeTensorCount(), natives, `native tensors after ${steps} ${shape.what} steps`);
+  } finally {
+    s.dispose();
+  }
+}
+
+test('no leak: tfjs and native tensor counts stay flat over 1,000 SNAS steps of a mixed edge and 30 of a supernet', { skip }, async () => {
+  const before = tf.getBackend() ?? 'cpu';
+  await tf.setBackend(TORCH);
+  try {
+    const n0 = nativeTensorCount();
+    await assertFlat({ what: 'edge', batch: 2, channels: 4, layers: 1, size: 8 }, 1000);
+    await assertFlat({ what: 'network', batch: 2, channels: 4, layers: 3, size: 8 }, 30);
+    assert.equal(nativeTensorCount(), n0, 'native tensors after disposing both steps');
+  } finally {
+    await tf.setBackend(before);
+  }
+});
