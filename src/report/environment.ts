@@ -6,6 +6,7 @@ import * as os from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { BackendChoice } from '../backends/index.js';
+import { torchInfo } from '../backends/torch/index.js';
 import { packageJson, projectRoot } from '../util/root.js';
 
 export interface EnvironmentRecord {
@@ -41,6 +42,12 @@ export function environmentRecord(backend: BackendChoice, extra: { scale?: strin
   };
   for (const name of ['@tensorflow/tfjs-backend-wasm', 'tslab', 'danfojs-node', 'plotly.js-dist-min', 'mathjax', 'yaml']) {
     versions[name] = installedVersion(name);
+  }
+  const torch = torchInfo();
+  if (torch) {
+    versions.libtorch = torch.torch;
+    versions['libtorch threads'] = String(torch.threads);
+    versions['libtorch device'] = torch.device;
   }
   const status = git(['status', '--porcelain', '--untracked-files=no']);
   const cpus = os.cpus();

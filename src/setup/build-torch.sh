@@ -4,6 +4,7 @@
 # sources, the libtorch version or Node changed (stamp in the build folder).
 # Without libtorch it says so in one line and exits 0: the backend is optional.
 #   SNAS_TORCH_INCLUDE / SNAS_TORCH_LIB: another libtorch (default: Debian's libtorch-dev)
+#   SNAS_TORCH_CUDA=1: also link libtorch_cuda (a CUDA build of libtorch; run with SNAS_TORCH_DEVICE=cuda)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../backends/torch/native"
 
@@ -22,7 +23,7 @@ nodedir=$(dirname "$(dirname "$(readlink -f "$(command -v node)")")")
 [ -f "$nodedir/include/node/node_api.h" ] || { echo "torch backend: Node headers not found under $nodedir/include/node; not built" >&2; exit 1; }
 
 torch_version=$(grep -h 'define TORCH_VERSION ' -A1 "$include/torch/csrc/api/include/torch/version.h" 2>/dev/null | tr -d '\n ' || true)
-want=$( (cat binding.gyp src/*; echo "$torch_version $(node --version) ${SNAS_TORCH_LIB:-}") | sha256sum | cut -d' ' -f1)
+want=$( (cat binding.gyp src/*; echo "$torch_version $(node --version) ${SNAS_TORCH_LIB:-} ${SNAS_TORCH_CUDA:-}") | sha256sum | cut -d' ' -f1)
 stamp=build/.snas-source.sha256
 if [ -f build/Release/snas_torch.node ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
   echo "torch backend: native addon up to date"

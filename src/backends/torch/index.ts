@@ -39,6 +39,11 @@ export function registerTorch(env: NodeJS.ProcessEnv = process.env): TorchInfo {
   return info;
 }
 
+/** libtorch's version, threads and device once the backend is registered, else undefined. */
+export function torchInfo(): TorchInfo | undefined {
+  return info;
+}
+
 /** Native tensors alive now (for leak checks), or 0 when the addon is not loaded. */
 export function nativeTensorCount(): number {
   try {

@@ -1,5 +1,6 @@
 // The registry of snas subcommands, in the order help lists them.
 import type { Command } from '../command.js';
+import { bench } from './bench.js';
 import { count } from './count.js';
 import { dataset } from './dataset.js';
 import { env } from './env.js';
@@ -11,7 +12,7 @@ export const COMMANDS: Record<string, Command> = {
   count,
   search: planned('search', 'run an architecture search from a config', 'snas search CONFIG.yaml [--seed N] [--out DIR] [--resume] [--scale S]'),
   train: planned('train', 'train a derived network from scratch', 'snas train CONFIG.yaml [--seed N] [--out DIR] [--resume]'),
-  bench: planned('bench', 'time one search step on every backend beside the PyTorch peer', 'snas bench [--what edge|network] [--json]'),
+  bench,
   sweep: planned('sweep', 'run a grid of searches (e.g. the temperature ablation)', 'snas sweep CONFIG.yaml [--workers N]'),
   dataset,
   reproduce,

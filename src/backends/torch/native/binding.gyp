@@ -10,7 +10,10 @@
     "cflags!": ["-fno-exceptions", "-fno-rtti"],
     "cflags_cc!": ["-fno-exceptions", "-fno-rtti", "-std=gnu++17", "-std=gnu++14"],
     "cflags_cc": ["-std=c++17", "-fexceptions", "-frtti", "-O2", "-Wno-unused-parameter"],
-    "libraries": ["<!(echo -L${SNAS_TORCH_LIB:-/usr/lib/x86_64-linux-gnu})", "-ltorch", "-ltorch_cpu", "-lc10"],
+    "libraries": [
+      "<!(echo -L${SNAS_TORCH_LIB:-/usr/lib/x86_64-linux-gnu})", "-ltorch", "-ltorch_cpu", "-lc10",
+      "<!@(test \"${SNAS_TORCH_CUDA:-}\" = 1 && echo -Wl,--no-as-needed -ltorch_cuda -lc10_cuda -Wl,--as-needed || true)"
+    ],
     "ldflags": ["<!(echo -Wl,-rpath,${SNAS_TORCH_LIB:-/usr/lib/x86_64-linux-gnu})"]
   }]
 }
