@@ -83,6 +83,7 @@ function matrixAndMisc(): Case[] {
     { name: 'FusedBatchNorm with scale and offset', kernels: ['FusedBatchNorm'], inputs: [{ shape: MAP }, { shape: [8] }, { shape: [8], domain: 'positive' }, { shape: [8] }, { shape: [8] }], f: (x, m, v, o, s) => tf.batchNorm(x!, m!, v!, o!, s!, 1e-3), grad: true },
     { name: 'Cumsum exclusive and reversed', kernels: ['Cumsum'], inputs: [{ shape: [4, 6] }], f: (t) => [tf.cumsum(t, 1), tf.cumsum(t, 1, true, true)], grad: true },
     { name: 'TopK of op weights', kernels: ['TopK'], inputs: [{ shape: [14, 8] }], f: (t) => { const r = tf.topk(t, 2); return [r.values, r.indices]; } },
+    { name: 'Multinomial (ENAS-style sampling) from a seed', kernels: ['Multinomial'], inputs: [{ shape: [5, 8] }], f: (t) => tf.multinomial(t as tf.Tensor2D, 6, 7) },
     { name: 'AddN of four maps', kernels: ['AddN'], inputs: [{ shape: MAP }, { shape: MAP }, { shape: MAP }, { shape: MAP }], f: (...xs) => tf.addN(xs), grad: true },
   ];
 }

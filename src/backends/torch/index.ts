@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { loadAddon, type NativeTorch } from './addon.js';
 import { TorchBackend } from './backend.js';
 import { registerFusedKernels } from './kernels/fused.js';
-import { registerMathKernels } from './kernels/math.js';
+import { registerMathKernels, registerSamplingKernels } from './kernels/math.js';
 import { registerNNKernels } from './kernels/nn.js';
 import { TORCH } from './kernels/register.js';
 import { registerShapeKernels } from './kernels/shape.js';
@@ -31,6 +31,7 @@ export function registerTorch(env: NodeJS.ProcessEnv = process.env): TorchInfo {
   const threads = Number(env.SNAS_TORCH_THREADS ?? availableParallelism());
   const started = native.init(Number.isInteger(threads) && threads > 0 ? threads : availableParallelism(), env.SNAS_TORCH_DEVICE ?? 'cpu');
   registerMathKernels(native.unaryKernels, native.binaryKernels);
+  registerSamplingKernels();
   registerShapeKernels();
   registerNNKernels();
   registerFusedKernels();

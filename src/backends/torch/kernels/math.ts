@@ -100,3 +100,23 @@ function axes1(axis: number[], name: string): number[] {
   if (axis.length !== 1) throw new Error(`torch backend: ${name} takes one axis, got [${axis}]`);
   return axis;
 }
+
+/**
+ * Multinomial sampling draws its random numbers in JavaScript from the seed, so the torch
+ * backend hands it to tfjs' cpu kernel: the same seed gives the same samples on both backends.
+ */
+export function registerSamplingKernels(): void {
+  kernel('Multinomial', (inputs, b, attrs) => {
+    const logits = input(inputs, 'logits', 'Multinomial');
+    const cpu = tf.engine().findBackend('cpu');
+    const config = tf.getKernel('Multinomial', 'cpu');
+    if (!cpu || !config) throw new Error("torch backend: Multinomial needs tfjs' cpu backend");
+    const onCpu = (cpu as unknown as { makeTensorInfo(s: number[], d: tf.DataType, v: unknown): tf.TensorInfo })
+      .makeTensorInfo(logits.shape, logits.dtype, b.readSync(logits.dataId));
+    const out = config.kernelFunc({ inputs: { logits: onCpu }, attrs, backend: cpu }) as tf.TensorInfo;
+    const values = cpu.readSync(out.dataId);
+    cpu.disposeData(onCpu.dataId);
+    cpu.disposeData(out.dataId);
+    return b.makeTensorInfo(out.shape, out.dtype, values);
+  });
+}
