@@ -5,6 +5,7 @@ import { DataError } from '../data/cifar10.js';
 import { NetworkShapeError } from '../networks/reductions.js';
 import { GenotypeError } from '../space/genotype.js';
 import { ScaleError } from '../scale.js';
+import { RunDirError } from '../search/run-dir.js';
 import { packageJson } from '../util/root.js';
 import { COMMANDS } from './commands/index.js';
 import { EXIT, UsageError } from './usage.js';
@@ -40,7 +41,7 @@ export async function main(argv: string[]): Promise<number> {
   try {
     return await command.run(rest);
   } catch (err) {
-    const badInput = [UsageError, ScaleError, BackendError, ConfigError, DataError, GenotypeError, NetworkShapeError].some((E) => err instanceof E);
+    const badInput = [UsageError, ScaleError, BackendError, ConfigError, DataError, GenotypeError, NetworkShapeError, RunDirError].some((E) => err instanceof E);
     if (badInput) {
       console.error(`${(err as Error).message}\n(snas ${name} --help for usage)`);
       return EXIT.usage;

@@ -72,3 +72,31 @@ export function parseConfig(raw: unknown, file: string): Config {
 export function loadConfig(file: string): Config {
   return parseConfig(readYaml(file), file);
 }
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** `over` merged into `base`: objects key by key, anything else replaced. */
+export function deepMerge(base: unknown, over: unknown): unknown {
+  if (!isPlainObject(base) || !isPlainObject(over)) return over;
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(over)) out[k] = deepMerge(base[k], v);
+  return out;
+}
+
+/**
+ * A config at one scale: the file's `scales.<scale>` section merged over the rest, validated,
+ * with `scale` set and `scales` dropped (what a run records as the config it ran with).
+ */
+export function configAtScale(raw: unknown, file: string, scale: Config['scale'] & string): Config {
+  const checked = parseConfig(raw, file); // the whole file, overrides included, must be valid
+  const { scales, ...rest } = raw as Record<string, unknown>;
+  const override = (scales as Record<string, unknown> | undefined)?.[scale] ?? {};
+  const merged = deepMerge(rest, override);
+  const r = ConfigSchema.safeParse({ ...(merged as object), scale });
+  if (!r.success) throw new ConfigError(describeIssues(`${file} (scales.${scale} applied)`, r.error, merged));
+  void checked;
+  const { scales: _dropped, ...config } = r.data;
+  return config;
+}

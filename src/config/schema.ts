@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { BACKEND_ORDER } from '../backends/candidates.js';
 import { SCALES } from '../scale.js';
+import { RELEASED_SCHEDULE, TemperatureSchema } from '../samplers/temperature.js';
 
 export const DataSchema = z.object({
   /** procedural (generated here, the default) or cifar10 (the standard binary files). */
@@ -28,12 +29,62 @@ export const DataSchema = z.object({
   }).strict().default({}),
 }).strict();
 
-export const ConfigSchema = z.object({
+/** The resource constraint's term in the search loss (Sec. 2.4, App. F); lambda 0 turns it off. */
+export const ConstraintSchema = z.object({
+  /**
+   * reparam_log: sum over edges of the mean over criteria of log(max(1, sum_k c_k Z_k));
+   * policy_gradient: sum over edges of log p(Z_edge) times that cost held constant (Eq. 11);
+   * expected: the log cost under softmax(log alpha) instead of Z.
+   */
+  form: z.enum(['reparam_log', 'policy_gradient', 'expected']).default('reparam_log'),
+  lambda: z.number().min(0).default(0),
+}).strict();
+
+/** An architecture search (snas search); defaults are the paper's and released code's. */
+export const SearchSchema = z.object({
+  method: z.enum(['snas']).default('snas'),
+  epochs: z.number().int().min(1).default(150),
+  layers: z.number().int().min(3).default(8),
+  channels: z.number().int().min(1).default(16),
+  /** Cap on training steps per epoch (null: the whole training split). */
+  steps_per_epoch: z.number().int().min(1).nullable().default(null),
+  /** Cap on validation batches per evaluation (null: the whole validation split). */
+  eval_batches: z.number().int().min(1).nullable().default(null),
+  lr: z.number().positive().default(0.025),
+  lr_min: z.number().min(0).default(0.001),
+  momentum: z.number().min(0).max(1).default(0.9),
+  weight_decay: z.number().min(0).default(3e-4),
+  grad_clip: z.number().min(0).default(5),
+  /** adam (the paper) or sgd (the released code's single-GPU path). */
+  alpha_optimizer: z.enum(['adam', 'sgd']).default('adam'),
+  alpha_lr: z.number().positive().default(3e-4),
+  alpha_betas: z.tuple([z.number().min(0).lt(1), z.number().min(0).lt(1)]).default([0.5, 0.999]),
+  alpha_weight_decay: z.number().min(0).default(1e-3),
+  /** log alpha ~ N(mean, std), as the released code initialises it. */
+  alpha_init: z.object({ mean: z.number().default(1), std: z.number().min(0).default(0.01) }).strict().default({}),
+  drop_path: z.number().min(0).lt(1).default(0.3),
+  temperature: TemperatureSchema.default(RELEASED_SCHEDULE),
+  /** Straight-through: one-hot forward, relaxed gradient. */
+  straight_through: z.boolean().default(false),
+  constraint: ConstraintSchema.default({}),
+  /** Also write a checkpoint every N steps within an epoch (0: at the end of each epoch only). */
+  checkpoint_every: z.number().int().min(0).default(0),
+}).strict();
+
+const Sections = {
   backend: z.enum(['auto', ...BACKEND_ORDER]).default('auto'),
   scale: z.enum(SCALES).optional(),
   seed: z.number().int().min(0).default(0),
   data: DataSchema.default({}),
+  search: SearchSchema.optional(),
+};
+
+export const ConfigSchema = z.object({
+  ...Sections,
+  /** Per-scale overrides, merged over the rest before validation (see applyScale in load.ts). */
+  scales: z.record(z.enum(SCALES), z.record(z.unknown())).optional(),
 }).strict();
 
 export type Config = z.infer<typeof ConfigSchema>;
+export type SearchConfig = z.infer<typeof SearchSchema>;
 export type DataConfig = z.infer<typeof DataSchema>;

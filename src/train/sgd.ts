@@ -11,6 +11,8 @@ export interface SgdOptions {
 
 export class Sgd {
   private readonly velocity = new Map<string, tf.Variable>();
+  /** Variables whose buffer holds a gradient already (restored buffers count as started). */
+  private readonly started = new Set<string>();
   constructor(readonly opts: SgdOptions) {}
 
   /**
@@ -32,10 +34,14 @@ export class Sgd {
         let d = clip ? tf.mul(g, clip) : g;
         if (this.opts.weightDecay) d = tf.add(d, tf.mul(v, this.opts.weightDecay));
         let buf = this.velocity.get(v.name);
-        if (!buf) {
-          buf = tf.variable(tf.zerosLike(v), false);
-          this.velocity.set(v.name, buf);
+        if (!buf || !this.started.has(v.name)) {
+          // PyTorch starts the buffer at the first gradient, not at zero.
+          if (!buf) {
+            buf = tf.variable(tf.zerosLike(v), false);
+            this.velocity.set(v.name, buf);
+          }
           buf.assign(d);
+          this.started.add(v.name);
         } else {
           buf.assign(tf.add(tf.mul(buf, this.opts.momentum), d));
         }
@@ -44,9 +50,21 @@ export class Sgd {
     });
   }
 
+  /** The momentum buffer of a variable (created as zeros if absent; checkpoints save and restore it). */
+  velocityOf(v: tf.Variable): tf.Variable {
+    let buf = this.velocity.get(v.name);
+    if (!buf) {
+      buf = tf.variable(tf.zerosLike(v), false);
+      this.velocity.set(v.name, buf);
+      this.started.add(v.name);
+    }
+    return buf;
+  }
+
   dispose(): void {
     for (const v of this.velocity.values()) v.dispose();
     this.velocity.clear();
+    this.started.clear();
   }
 }
 

@@ -13,3 +13,13 @@ export function rng(seed: number): Rng {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/** A 32-bit seed derived from several integers (a run's seed, epoch, step, purpose): streams that do not overlap. */
+export function seedFor(...parts: number[]): number {
+  let h = 0x811c9dc5;
+  for (const p of parts) {
+    h = Math.imul(h ^ (p >>> 0), 0x01000193) >>> 0;
+    h = Math.imul(h ^ (h >>> 15), 0x85ebca6b) >>> 0;
+  }
+  return h >>> 1; // tfjs seeds are fine with any non-negative integer
+}

@@ -93,6 +93,7 @@ function shapes(): Case[] {
   return [
     { name: 'Identity', kernels: ['Identity'], inputs: x, f: (t) => tf.clone(t) },
     { name: 'Reshape', kernels: ['Reshape'], inputs: x, f: (t) => tf.reshape(t, [-1, 8]), grad: true },
+    { name: 'ExpandDims', kernels: ['ExpandDims'], inputs: [{ shape: [4, 3] }], f: (t) => [tf.expandDims(t, 1), tf.expandDims(t, -1)], grad: true },
     { name: 'Concat of node outputs on channels', kernels: ['Concat'], inputs: [{ shape: MAP }, { shape: MAP }, { shape: [2, 8, 8, 4] }], f: (...xs) => tf.concat(xs, 3), grad: true },
     { name: 'Pack', kernels: ['Pack'], inputs: [{ shape: [4, 3] }, { shape: [4, 3] }], f: (a, b) => tf.stack([a!, b!], 1), grad: true },
     { name: 'Unpack alpha rows', kernels: ['Unpack'], inputs: [{ shape: [14, 8] }], f: (t) => tf.unstack(t), grad: true },

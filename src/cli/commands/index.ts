@@ -7,10 +7,11 @@ import { env } from './env.js';
 import { notebooks } from './notebooks.js';
 import { planned } from './planned.js';
 import { reproduce } from './reproduce.js';
+import { search } from './search.js';
 
 export const COMMANDS: Record<string, Command> = {
   count,
-  search: planned('search', 'run an architecture search from a config', 'snas search CONFIG.yaml [--seed N] [--out DIR] [--resume] [--scale S]'),
+  search,
   train: planned('train', 'train a derived network from scratch', 'snas train CONFIG.yaml [--seed N] [--out DIR] [--resume]'),
   bench,
   sweep: planned('sweep', 'run a grid of searches (e.g. the temperature ablation)', 'snas sweep CONFIG.yaml [--workers N]'),

@@ -19,6 +19,13 @@ export function registerShapeKernels(): void {
     return b.result(b.native.reshape(b.id(x), shape, dtypeCode(x.dtype)));
   });
 
+  kernel('ExpandDims', (inputs, b, attrs) => {
+    const x = input(inputs, 'input', 'ExpandDims');
+    const at = attrs.dim < 0 ? x.shape.length + 1 + attrs.dim : attrs.dim;
+    const shape = x.shape.slice();
+    shape.splice(at, 0, 1);
+    return b.result(b.native.reshape(b.id(x), shape, dtypeCode(x.dtype)));
+  });
   kernel('Concat', (inputs, b, attrs) => {
     const xs = ordered(inputs);
     const axis = tf.util.parseAxisParam(attrs.axis, xs[0]!.shape)[0]!;

@@ -1,0 +1,72 @@
+// snas search: an architecture search from a config, into a run directory.
+import { basename, extname, join, resolve } from 'node:path';
+import { selectBackend } from '../../backends/index.js';
+import { ConfigError, configAtScale, readYaml } from '../../config/load.js';
+import { environmentRecord } from '../../report/environment.js';
+import { parseScale, scaleFromEnv, type Scale } from '../../scale.js';
+import { runSearch, SearchDiverged } from '../../search/engine.js';
+import { SearchProgress } from '../../search/progress.js';
+import { projectRoot } from '../../util/root.js';
+import { EXIT, UsageError } from '../usage.js';
+import { help, parse, SCALE_HELP, type Command } from '../command.js';
+
+export const search: Command = {
+  summary: 'run an architecture search from a config',
+  usage: `snas search CONFIG.yaml [--seed N] [--out DIR] [--resume] [--force] [--scale S]
+
+Runs the search a config describes (configs/search/*.yaml) into a run directory (default
+results/runs/search/NAME-SCALE-seedN): config.yaml (the config as run, at its scale),
+environment.json, run.json (status), metrics.csv (per epoch: train loss and accuracy, search
+validation accuracy under freshly sampled Z, child accuracy without finetuning, entropies,
+temperature, cost, derived cells), timing.csv, alphas.json, alpha_history.jsonl,
+genotype.json, and checkpoint.bin (written atomically every epoch).
+  --seed N       the run's seed (default: the config's)
+  --out DIR      the run directory
+  --resume       continue an unfinished run from its checkpoint (same config)
+  --force        overwrite the run directory, even a finished run
+${SCALE_HELP}; the config's scales.<scale> section applies
+Exit codes: 0 done, 1 runtime failure (e.g. a diverged loss; the last checkpoint is kept),
+2 bad config or arguments (nothing written).`,
+  async run(args) {
+    const { values, positionals } = parse('search', args, {
+      seed: { type: 'string' }, out: { type: 'string' }, resume: { type: 'boolean' }, force: { type: 'boolean' }, scale: { type: 'string' },
+    }, true);
+    if (values.help) return help(this);
+    if (positionals.length !== 1) throw new UsageError('snas search: expected one CONFIG.yaml');
+    const file = positionals[0]!;
+    const raw = readYaml(file) as Record<string, unknown>;
+    const scale: Scale = typeof values.scale === 'string' ? parseScale(values.scale, '--scale')
+      : typeof raw.scale === 'string' ? parseScale(raw.scale, `${file}: scale`) : scaleFromEnv();
+    const config = configAtScale(raw, file, scale);
+    if (!config.search) throw new ConfigError(`${file}: search: expected a search section (method, epochs, ...)`);
+    if (values.seed !== undefined) {
+      const seed = Number(values.seed);
+      if (!Number.isInteger(seed) || seed < 0) throw new UsageError(`--seed: expected a non-negative integer, got '${String(values.seed)}'`);
+      config.seed = seed;
+    }
+    const name = basename(file, extname(file));
+    const out = resolve(typeof values.out === 'string' ? values.out : join(projectRoot(), 'results', 'runs', 'search', `${name}-${scale}-seed${config.seed}`));
+    const backend = await selectBackend({ requested: config.backend, requestedBy: `${file}: backend`, log: (l) => console.error(l) });
+    const progress = new SearchProgress();
+    try {
+      const summary = await runSearch({
+        config, configFile: file, out, resume: Boolean(values.resume), force: Boolean(values.force),
+        environment: () => ({ ...environmentRecord(backend, { scale, seed: config.seed }), config_file: file }),
+        command: ['snas', 'search', ...args].join(' '),
+        log: (l) => console.error(l),
+        onStep: (i) => progress.step(i),
+        onEpoch: (r, t) => progress.epoch(r, t),
+      });
+      const last = summary.records[summary.records.length - 1];
+      console.log(`snas search: ${summary.records.length} epochs done; ${out}`);
+      if (last) console.log(`  search val ${(100 * Number(last.search_val_acc)).toFixed(2)}%, child val ${(100 * Number(last.child_val_acc)).toFixed(2)}%, entropy ${Number(last.entropy_normal).toFixed(2)} / ${Number(last.entropy_reduce).toFixed(2)}`);
+      return EXIT.ok;
+    } catch (err) {
+      if (err instanceof SearchDiverged) {
+        console.error(`snas search: ${err.message}`);
+        return EXIT.failure;
+      }
+      throw err;
+    }
+  },
+};

@@ -1,0 +1,78 @@
+// The architecture parameters of a search: log-alphas for the normal and the reduction cell
+// ([14, 8] each), their entropy, and SNAS' derivation of a child (argmax over all 8 ops per
+// edge, 'none' included; edges whose argmax is 'none' vanish).
+import * as tf from '@tensorflow/tfjs';
+import type { Genotype, Edge } from '../space/genotype.js';
+import { EDGE_LIST, EDGES, PRIMITIVES } from '../space/primitives.js';
+import { softmax } from '../space/sample.js';
+
+export type CellType = 'normal' | 'reduce';
+export const CELL_TYPES: readonly CellType[] = ['normal', 'reduce'];
+
+/** Probabilities are clamped at this value before p log p (as the entropy of Fig. 4 is defined). */
+export const ENTROPY_FLOOR = 1e-4;
+
+export type Alphas = Record<CellType, number[][]>;
+
+export class Architecture {
+  readonly logAlpha: Record<CellType, tf.Variable>;
+
+  constructor(init: { mean: number; std: number }, seed: number) {
+    const make = (k: number) => {
+      const t = tf.randomNormal([EDGES, PRIMITIVES.length], init.mean, init.std, 'float32', seed + k);
+      const v = tf.variable(t, true);
+      t.dispose();
+      return v;
+    };
+    this.logAlpha = { normal: make(1), reduce: make(2) };
+  }
+
+  variables(): tf.Variable[] {
+    return [this.logAlpha.normal, this.logAlpha.reduce];
+  }
+
+  async values(): Promise<Alphas> {
+    return { normal: (await this.logAlpha.normal.array()) as number[][], reduce: (await this.logAlpha.reduce.array()) as number[][] };
+  }
+
+  dispose(): void {
+    tf.dispose(this.variables());
+  }
+}
+
+/** -sum over edges and ops of p log p, p = softmax(row) clamped at ENTROPY_FLOOR. */
+export function entropy(rows: readonly (readonly number[])[]): number {
+  let h = 0;
+  for (const row of rows) for (const p of softmax([...row])) {
+    const q = Math.max(p, ENTROPY_FLOOR);
+    h -= q * Math.log(q);
+  }
+  return h;
+}
+
+/** Index of the largest value; ties go to the lower index. */
+export function argmax(row: readonly number[]): number {
+  let best = 0;
+  for (let k = 1; k < row.length; k++) if (row[k]! > row[best]!) best = k;
+  return best;
+}
+
+/** SNAS' rule: every edge keeps its argmax op (an edge-all genotype; 'none' edges contribute nothing). */
+export function deriveSnas(alphas: Alphas, name: string): Genotype {
+  const cell = (rows: number[][]) => ({
+    form: 'edge-all' as const,
+    edges: EDGE_LIST.map((e, i): Edge => ({ op: PRIMITIVES[argmax(rows[i]!)]!, input: e.input, node: e.node })),
+  });
+  return { name, normal: cell(alphas.normal), reduce: cell(alphas.reduce), source: 'snas-lab search' };
+}
+
+/** The one-hot weights of a derived child ([14, 8] per cell type), for evaluating it on the shared weights. */
+export function oneHot(alphas: Alphas): Record<CellType, number[][]> {
+  const hot = (rows: number[][]) => rows.map((r) => r.map((_, k) => (k === argmax(r) ? 1 : 0)));
+  return { normal: hot(alphas.normal), reduce: hot(alphas.reduce) };
+}
+
+/** Compact text of a derived cell: op@input per edge. */
+export function cellText(g: Genotype, type: CellType): string {
+  return g[type].edges.map((e) => `${e.op}@${e.input}`).join(' ');
+}

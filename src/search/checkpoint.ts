@@ -1,0 +1,56 @@
+// A search checkpoint in one file, written atomically: a JSON header (4-byte little-endian
+// length first) describing named float32 tensors, then their data. Reading checks every
+// name and shape against what the run expects, so a stale or foreign checkpoint is an error.
+import { existsSync, readFileSync } from 'node:fs';
+import { writeAtomicBytes } from '../util/files.js';
+
+export interface SavedTensor {
+  name: string;
+  shape: number[];
+  data: Float32Array;
+}
+
+export class CheckpointError extends Error {}
+
+const MAGIC = 'snas-lab checkpoint 1';
+
+export function writeCheckpoint(file: string, meta: unknown, tensors: SavedTensor[]): void {
+  let offset = 0;
+  const index = tensors.map((t) => {
+    const entry = { name: t.name, shape: t.shape, offset, length: t.data.length };
+    offset += t.data.length;
+    return entry;
+  });
+  const header = Buffer.from(JSON.stringify({ magic: MAGIC, meta, tensors: index }), 'utf8');
+  const out = new Uint8Array(4 + header.length + offset * 4);
+  new DataView(out.buffer).setUint32(0, header.length, true);
+  out.set(header, 4);
+  const floats = Buffer.alloc(offset * 4);
+  tensors.forEach((t, i) => Buffer.from(t.data.buffer, t.data.byteOffset, t.data.byteLength).copy(floats, index[i]!.offset * 4));
+  out.set(floats, 4 + header.length);
+  writeAtomicBytes(file, out);
+}
+
+export function readCheckpoint<M>(file: string): { meta: M; tensors: Map<string, SavedTensor> } {
+  if (!existsSync(file)) throw new CheckpointError(`${file}: no checkpoint`);
+  const buf = readFileSync(file);
+  if (buf.length < 4) throw new CheckpointError(`${file}: truncated checkpoint`);
+  const len = buf.readUInt32LE(0);
+  let header: { magic: string; meta: M; tensors: { name: string; shape: number[]; offset: number; length: number }[] };
+  try {
+    header = JSON.parse(buf.subarray(4, 4 + len).toString('utf8'));
+  } catch {
+    throw new CheckpointError(`${file}: damaged checkpoint header`);
+  }
+  if (header.magic !== MAGIC) throw new CheckpointError(`${file}: not a snas-lab checkpoint`);
+  const floats = buf.subarray(4 + len);
+  const tensors = new Map<string, SavedTensor>();
+  for (const t of header.tensors) {
+    const start = t.offset * 4;
+    if (start + t.length * 4 > floats.length) throw new CheckpointError(`${file}: truncated checkpoint (tensor ${t.name})`);
+    const data = new Float32Array(t.length);
+    Buffer.from(data.buffer).set(floats.subarray(start, start + t.length * 4));
+    tensors.set(t.name, { name: t.name, shape: t.shape, data });
+  }
+  return { meta: header.meta, tensors };
+}

@@ -1,0 +1,50 @@
+// Progress of a search on the terminal: one self-rewriting line on a TTY (epoch, step, loss,
+// accuracy, temperature, entropy, ETA), plain lines otherwise (a few per epoch).
+import type { EpochRecord, StepInfo, TimingRecord } from './engine.js';
+
+function clock(s: number): string {
+  if (!Number.isFinite(s)) return '--:--';
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const sec = Math.floor(s % 60);
+  return `${h > 0 ? `${h}:` : ''}${String(m).padStart(h > 0 ? 2 : 1, '0')}:${String(sec).padStart(2, '0')}`;
+}
+
+export class SearchProgress {
+  private readonly tty: boolean;
+  private readonly started = performance.now();
+  private stepsDone = 0;
+  private lastPlain = -1;
+
+  constructor(private readonly out: NodeJS.WriteStream = process.stderr, tty?: boolean) {
+    this.tty = tty ?? Boolean(out.isTTY);
+  }
+
+  step(i: StepInfo): void {
+    this.stepsDone++;
+    const perStep = (performance.now() - this.started) / 1000 / this.stepsDone;
+    const left = (i.epochs - i.epoch - 1) * i.steps + (i.steps - i.step);
+    const width = 20;
+    const filled = Math.round((i.step / i.steps) * width);
+    const text = `epoch ${i.epoch + 1}/${i.epochs} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] step ${i.step}/${i.steps}`
+      + `  loss ${i.loss.toFixed(3)}  acc ${(100 * i.acc).toFixed(1)}%  tau ${i.tau.toFixed(3)}  H ${i.entropy.toFixed(2)}  ETA ${clock(perStep * left)}`;
+    if (this.tty) {
+      this.out.write(`\r${text}\x1b[K`);
+    } else {
+      const tenth = Math.floor((10 * i.step) / i.steps);
+      if (tenth !== this.lastPlain && (tenth % 5 === 0 || i.step === i.steps)) {
+        this.lastPlain = tenth;
+        this.out.write(`${text}\n`);
+      }
+    }
+  }
+
+  epoch(r: EpochRecord, t: TimingRecord): void {
+    if (this.tty) this.out.write('\r\x1b[K');
+    this.lastPlain = -1;
+    const pct = (v: number | string) => `${(100 * Number(v)).toFixed(1)}%`;
+    this.out.write(`epoch ${r.epoch}: train loss ${Number(r.train_loss).toFixed(3)} acc ${pct(r.train_acc)}, search val ${pct(r.search_val_acc)}, `
+      + `child val ${pct(r.child_val_acc)}, entropy ${Number(r.entropy_normal).toFixed(2)}/${Number(r.entropy_reduce).toFixed(2)}, `
+      + `tau ${Number(r.tau).toFixed(3)}, ${t.seconds.toFixed(1)} s (${t.images_per_s.toFixed(0)} img/s)\n`);
+  }
+}
