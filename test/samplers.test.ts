@@ -86,3 +86,12 @@ test("temperature schedules, with the released code's linear one", () => {
   assert.equal(TemperatureSchema.safeParse({ kind: 'sigmoid', tau0: 1 }).success, false);
   assert.equal(TemperatureSchema.safeParse({ kind: 'linear', tau0: -1, tau_min: 0.03 }).success, false);
 });
+
+test('the log-density stays finite at low temperature, where sample entries underflow to zero', () => {
+  tf.tidy(() => {
+    const logAlpha = tf.tensor2d([[3, -3, 0, 1, 2, -1, 0.5, -2]]);
+    const z = concreteSample(logAlpha, 0.03, 4);
+    assert.ok(z.dataSync().some((v) => v === 0), 'the sample has entries that underflowed');
+    assert.ok(Number.isFinite(concreteLogDensity(z, logAlpha, 0.03).dataSync()[0]));
+  });
+});

@@ -29,6 +29,8 @@ export function straightThrough(z: tf.Tensor2D): tf.Tensor2D {
   }));
 }
 
+const FLOAT32_MIN_NORMAL = 1.1754944e-38;
+
 /**
  * Log-density of the concrete distribution at Z, one value per row (n = ops per row;
  * alpha = exp(log alpha)), App. C:
@@ -41,7 +43,9 @@ export function concreteLogDensity(z: tf.Tensor2D, logAlpha: tf.Tensor2D, tau: n
   let logFactorial = 0;
   for (let k = 2; k < n; k++) logFactorial += Math.log(k);
   return tf.tidy(() => {
-    const logZ = tf.log(z);
+    // At low temperatures a sample's small entries underflow to 0 in float32; floor them at
+    // the smallest normal float so that log Z (and the density) stays finite.
+    const logZ = tf.log(tf.maximum(z, FLOAT32_MIN_NORMAL));
     const mix = tf.logSumExp(tf.sub(logAlpha, tf.mul(logZ, tau)), 1);
     return tf.addN([
       tf.fill([z.shape[0]], logFactorial + (n - 1) * Math.log(tau)),
