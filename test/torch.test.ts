@@ -43,13 +43,23 @@ function compare(name: string, got: RunResult, want: RunResult, tol: number): vo
   }
 }
 
+/** Runs `body` with `backend` active (if given), then restores the backend that was active before. */
+async function keepingBackend<T>(backend: string | undefined, body: () => Promise<T> | T): Promise<T> {
+  const before = tf.getBackend() ?? 'cpu';
+  if (backend) await tf.setBackend(backend);
+  try {
+    return await body();
+  } finally {
+    await tf.setBackend(before);
+  }
+}
+
 test('every kernel of the torch backend matches the cpu backend (forward and gradient)', { skip }, async (t) => {
   const cases = torchCases();
   const covered = new Set(cases.flatMap((c) => c.kernels));
   const registered = tf.getKernelsForBackend(TORCH).map((k) => k.kernelName);
   assert.deepEqual(registered.filter((k) => !covered.has(k)), [], 'kernels without a test case');
-  const before = tf.getBackend() ?? 'cpu';
-  try {
+  await keepingBackend(undefined, async () => {
     for (const c of cases) {
       await t.test(c.name, async () => {
         await tf.setBackend('cpu');
@@ -61,36 +71,22 @@ test('every kernel of the torch backend matches the cpu backend (forward and gra
         compare(c.name, got, want, c.tol ?? 1e-4);
       });
     }
-  } finally {
-    await tf.setBackend(before);
-  }
+  });
 });
 
-test('a kernel the torch backend lacks fails with an error that names it', { skip }, async () => {
-  const before = tf.getBackend() ?? 'cpu';
-  await tf.setBackend(TORCH);
-  try {
-    assert.throws(() => tf.tidy(() => tf.image.resizeBilinear(tf.ones([1, 4, 4, 1]) as tf.Tensor4D, [8, 8])), /Kernel 'ResizeBilinear' not registered for backend 'torch'/);
-    assert.throws(() => tf.tidy(() => tf.einsum('ij,jk->ik', tf.ones([2, 3]), tf.ones([3, 2]))), /Kernel 'Einsum' not registered for backend 'torch'/);
-  } finally {
-    await tf.setBackend(before);
-  }
-});
+test('a kernel the torch backend lacks fails with an error that names it', { skip }, () => keepingBackend(TORCH, () => {
+  assert.throws(() => tf.tidy(() => tf.image.resizeBilinear(tf.ones([1, 4, 4, 1]) as tf.Tensor4D, [8, 8])), /Kernel 'ResizeBilinear' not registered for backend 'torch'/);
+  assert.throws(() => tf.tidy(() => tf.einsum('ij,jk->ik', tf.ones([2, 3]), tf.ones([3, 2]))), /Kernel 'Einsum' not registered for backend 'torch'/);
+}));
 
-test('disposing tensors frees their native tensors', { skip }, async () => {
-  const before = tf.getBackend() ?? 'cpu';
-  await tf.setBackend(TORCH);
-  try {
-    const n0 = nativeTensorCount();
-    const a = tf.ones([4, 4]);
-    const b = tf.reshape(a, [16]);
-    assert.equal(nativeTensorCount(), n0 + 2);
-    tf.dispose([a, b]);
-    assert.equal(nativeTensorCount(), n0);
-  } finally {
-    await tf.setBackend(before);
-  }
-});
+test('disposing tensors frees their native tensors', { skip }, () => keepingBackend(TORCH, () => {
+  const n0 = nativeTensorCount();
+  const a = tf.ones([4, 4]);
+  const b = tf.reshape(a, [16]);
+  assert.equal(nativeTensorCount(), n0 + 2);
+  tf.dispose([a, b]);
+  assert.equal(nativeTensorCount(), n0);
+}));
 
 async function stepGradients(backend: string): Promise<{ loss: number; grads: Float32Array[] }> {
   await tf.setBackend(backend);
@@ -106,28 +102,23 @@ async function stepGradients(backend: string): Promise<{ loss: number; grads: Fl
   }
 }
 
-test('a whole SNAS step of a small supernet on torch matches cpu: loss and every gradient within 1e-4 relative', { skip }, async () => {
-  const before = tf.getBackend() ?? 'cpu';
-  try {
-    const want = await stepGradients('cpu');
-    const got = await stepGradients(TORCH);
-    assert.ok(Math.abs(got.loss - want.loss) <= 1e-4 * Math.abs(want.loss), `loss ${got.loss} vs ${want.loss}`);
-    assert.equal(got.grads.length, want.grads.length);
-    assert.ok(want.grads.length > 100, 'the supernet has its hundreds of weight tensors');
-    want.grads.forEach((w, i) => {
-      const g = got.grads[i]!;
-      let scale = 0;
-      let err = 0;
-      for (let k = 0; k < w.length; k++) {
-        scale = Math.max(scale, Math.abs(w[k]!));
-        err = Math.max(err, Math.abs(g[k]! - w[k]!));
-      }
-      assert.ok(err <= 1e-4 * Math.max(scale, 1e-6), `gradient ${i} [${w.length}]: max error ${err.toExponential(2)} against max ${scale.toExponential(2)}`);
-    });
-  } finally {
-    await tf.setBackend(before);
-  }
-});
+test('a whole SNAS step of a small supernet on torch matches cpu: loss and every gradient within 1e-4 relative', { skip }, () => keepingBackend(undefined, async () => {
+  const want = await stepGradients('cpu');
+  const got = await stepGradients(TORCH);
+  assert.ok(Math.abs(got.loss - want.loss) <= 1e-4 * Math.abs(want.loss), `loss ${got.loss} vs ${want.loss}`);
+  assert.equal(got.grads.length, want.grads.length);
+  assert.ok(want.grads.length > 100, 'the supernet has its hundreds of weight tensors');
+  want.grads.forEach((w, i) => {
+    const g = got.grads[i]!;
+    let scale = 0;
+    let err = 0;
+    for (let k = 0; k < w.length; k++) {
+      scale = Math.max(scale, Math.abs(w[k]!));
+      err = Math.max(err, Math.abs(g[k]! - w[k]!));
+    }
+    assert.ok(err <= 1e-4 * Math.max(scale, 1e-6), `gradient ${i} [${w.length}]: max error ${err.toExponential(2)} against max ${scale.toExponential(2)}`);
+  });
+}));
 
 async function assertFlat(shape: StepShape, steps: number): Promise<void> {
   const s = buildSnasStep(shape, 1);
@@ -143,15 +134,9 @@ async function assertFlat(shape: StepShape, steps: number): Promise<void> {
   }
 }
 
-test('no leak: tfjs and native tensor counts stay flat over 1,000 SNAS steps of a mixed edge and 30 of a supernet', { skip }, async () => {
-  const before = tf.getBackend() ?? 'cpu';
-  await tf.setBackend(TORCH);
-  try {
-    const n0 = nativeTensorCount();
-    await assertFlat({ what: 'edge', batch: 2, channels: 4, layers: 1, size: 8 }, 1000);
-    await assertFlat({ what: 'network', batch: 2, channels: 4, layers: 3, size: 8 }, 30);
-    assert.equal(nativeTensorCount(), n0, 'native tensors after disposing both steps');
-  } finally {
-    await tf.setBackend(before);
-  }
-});
+test('no leak: tfjs and native tensor counts stay flat over 1,000 SNAS steps of a mixed edge and 30 of a supernet', { skip }, () => keepingBackend(TORCH, async () => {
+  const n0 = nativeTensorCount();
+  await assertFlat({ what: 'edge', batch: 2, channels: 4, layers: 1, size: 8 }, 1000);
+  await assertFlat({ what: 'network', batch: 2, channels: 4, layers: 3, size: 8 }, 30);
+  assert.equal(nativeTensorCount(), n0, 'native tensors after disposing both steps');
+}));

@@ -10,6 +10,7 @@ import { softmaxCrossEntropy } from '../ops/index.js';
 import { concreteSample } from '../samplers/concrete.js';
 import { MixedOp } from '../space/search-cell.js';
 import { PRIMITIVES } from '../space/primitives.js';
+import { Adam } from '../train/adam.js';
 import { Sgd } from '../train/sgd.js';
 
 export interface StepShape {
@@ -78,7 +79,7 @@ export function buildSnasStep(shape: StepShape, seed = 0): SnasStep {
 function finish(shape: StepShape, model: Module, alphas: tf.Variable[], loss: (g: number) => tf.Scalar, disposeData: () => void): SnasStep {
   const weights = model.trainableVariables();
   const sgd = new Sgd({ momentum: STEP_SETTINGS.momentum, weightDecay: STEP_SETTINGS.weightDecay });
-  const adam = tf.train.adam(STEP_SETTINGS.alphaLr, STEP_SETTINGS.alphaBetas[0], STEP_SETTINGS.alphaBetas[1], 1e-8);
+  const adam = new Adam({ lr: STEP_SETTINGS.alphaLr, betas: STEP_SETTINGS.alphaBetas, weightDecay: STEP_SETTINGS.alphaWeightDecay });
   const gradients = (g: number) => tf.variableGrads(() => loss(g), [...weights, ...alphas]);
   return {
     shape, weights, alphas, gradients,
@@ -86,8 +87,7 @@ function finish(shape: StepShape, model: Module, alphas: tf.Variable[], loss: (g
       return tf.tidy(() => {
         const { value, grads } = gradients(g);
         sgd.step(weights, grads, STEP_SETTINGS.lr);
-        // Adam with PyTorch's (L2) weight decay: the decay term joins the gradient.
-        adam.applyGradients(Object.fromEntries(alphas.map((a) => [a.name, tf.add(grads[a.name]!, tf.mul(a, STEP_SETTINGS.alphaWeightDecay))])));
+        adam.step(alphas, alphas.map((a) => grads[a.name]!));
         return value;
       });
     },

@@ -195,8 +195,8 @@ export async function runSearch(opts: SearchOptions): Promise<SearchSummary> {
         }
       }
       const trainSeconds = (performance.now() - t0) / 1000;
-      const record = await evaluateEpoch(search, valid, evalBatches, epoch, tau, lr, acc, config.seed);
       const alphas = await search.arch.values();
+      const record = await evaluateEpoch(search, alphas, valid, evalBatches, epoch, tau, lr, acc, config.seed);
       const timing: TimingRecord = { epoch: epoch + 1, seconds: (performance.now() - t0) / 1000, images_per_s: acc.count / trainSeconds };
       meta = {
         epochs_done: epoch + 1, step: 0, partial: { ...EMPTY_PARTIAL }, records: [...meta.records, record], timing: [...meta.timing, timing],
@@ -222,10 +222,9 @@ function adamT(search: SnasSearch): number {
 }
 
 async function evaluateEpoch(
-  search: SnasSearch, valid: BatchIterator, batches: number, epoch: number, tau: number, lr: number,
+  search: SnasSearch, alphas: Alphas, valid: BatchIterator, batches: number, epoch: number, tau: number, lr: number,
   acc: CheckpointMeta['partial'], seed: number,
 ): Promise<EpochRecord> {
-  const alphas = await search.arch.values();
   const child = search.childWeights(alphas);
   let sampled = 0;
   let derived = 0;

@@ -67,7 +67,9 @@ export class SnasSearch {
         const correctCount = tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), batch.y), 'float32'));
         kept = [tf.keep(correctCount), tf.keep(costValue)];
         if (lambda === 0) return ce;
-        const term = tf.addN(CELL_TYPES.map((t) => costTerm(this.cfg.constraint.form, z[t], this.arch.logAlpha[t] as tf.Tensor2D, tau, this.costs[t])));
+        const term = this.cfg.constraint.form === 'reparam_log'
+          ? costValue // the reparameterised term is the cost at Z itself
+          : tf.addN(CELL_TYPES.map((t) => costTerm(this.cfg.constraint.form, z[t], this.arch.logAlpha[t] as tf.Tensor2D, tau, this.costs[t])));
         return tf.add(ce, tf.mul(term, lambda)) as tf.Scalar;
       }, [...weights, ...alphas]);
       this.sgd.step(weights, grads, lr);

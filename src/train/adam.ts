@@ -23,7 +23,7 @@ export class Adam {
   stateOf(v: tf.Variable): AdamState {
     let s = this.state.get(v);
     if (!s) {
-      s = { m: tf.variable(tf.zerosLike(v), false), v: tf.variable(tf.zerosLike(v), false) };
+      s = tf.tidy(() => ({ m: tf.variable(tf.zerosLike(v), false), v: tf.variable(tf.zerosLike(v), false) }));
       this.state.set(v, s);
     }
     return s;

@@ -54,7 +54,7 @@ export class Sgd {
   velocityOf(v: tf.Variable): tf.Variable {
     let buf = this.velocity.get(v.name);
     if (!buf) {
-      buf = tf.variable(tf.zerosLike(v), false);
+      buf = tf.tidy(() => tf.variable(tf.zerosLike(v), false));
       this.velocity.set(v.name, buf);
       this.started.add(v.name);
     }

@@ -17,8 +17,8 @@ const BINARY_DTYPE: Record<string, tf.DataType> = { RealDiv: 'float32', FloorDiv
 
 export function registerMathKernels(unaryNames: string[], binaryNames: string[]): void {
   for (const name of unaryNames) {
-    kernel(name, ({ x }, b, attrs) => {
-      const xi = input({ x: x! }, 'x', name);
+    kernel(name, (inputs, b, attrs) => {
+      const xi = input(inputs, 'x', name);
       const policy = UNARY_DTYPE[name] ?? 'same';
       const dtype = policy === 'same' ? xi.dtype : policy;
       return b.result(b.native.unary(name, b.id(xi), dtypeCode(dtype), UNARY_ALPHA[name]?.(attrs) ?? 0));
