@@ -58,22 +58,13 @@ export class BatchNorm extends Module {
   forward(x: tf.Tensor4D, ctx: Ctx): tf.Tensor4D {
     let y: tf.Tensor4D;
     if (ctx.training) {
-      y = ops.batchNormTrain(x, ops.BN_EPSILON, (mean, variance) => this.updateRunningStats(mean, variance, x.size / this.channels));
+      y = ops.batchNormTrain(x, ops.BN_EPSILON, { mean: this.runningMean, variance: this.runningVar, momentum: BN_MOMENTUM });
     } else {
       y = tf.mul(tf.sub(x, this.runningMean), tf.rsqrt(tf.add(this.runningVar, ops.BN_EPSILON))) as tf.Tensor4D;
     }
     if (this.gamma && this.beta) y = tf.add(tf.mul(y, this.gamma), this.beta) as tf.Tensor4D;
     ctx.trace?.record({ kind: 'bn', macs: 0, ops: y.size, batch: x.shape[0] });
     return y;
-  }
-
-  /** Running averages with PyTorch's momentum and its unbiased variance (n / (n - 1)). */
-  private updateRunningStats(mean: tf.Tensor, variance: tf.Tensor, n: number): void {
-    tf.tidy(() => {
-      const unbiased = tf.mul(variance, n / Math.max(1, n - 1));
-      this.runningMean.assign(tf.add(tf.mul(this.runningMean, 1 - BN_MOMENTUM), tf.mul(mean, BN_MOMENTUM)));
-      this.runningVar.assign(tf.add(tf.mul(this.runningVar, 1 - BN_MOMENTUM), tf.mul(unbiased, BN_MOMENTUM)));
-    });
   }
 }
 

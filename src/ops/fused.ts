@@ -65,14 +65,19 @@ export function fusedAvgPool(x: tf.Tensor4D, k: number, stride: number, pad: num
   });
 }
 
-/** Batch norm in training mode without affine parameters; reports the batch mean and biased variance. */
-export function fusedBatchNormTrain(
-  x: tf.Tensor4D, eps: number, onMoments?: (mean: tf.Tensor, variance: tf.Tensor) => void,
-): tf.Tensor4D {
-  const attrs = { eps };
+/**
+ * Batch norm in training mode without affine parameters. `running` (when given) is updated in
+ * place by the same native call, with PyTorch's unbiased variance.
+ */
+export function fusedBatchNormTrain(x: tf.Tensor4D, eps: number, running?: { mean: tf.Variable; variance: tf.Variable; momentum: number }): tf.Tensor4D {
+  const attrs = { eps, momentum: running?.momentum ?? 0 };
+  if (running) {
+    ownStorage(running.mean);
+    ownStorage(running.variance);
+  }
   return withGradient<tf.Tensor4D>([x], ([xi], save) => {
-    const [y, mean, invstd, variance] = run('SnasBatchNormTrain', { x: xi! }, attrs) as tf.Tensor[];
-    onMoments?.(mean!, variance!);
+    const stats: Record<string, tf.Tensor> = running ? { runningMean: running.mean, runningVar: running.variance } : {};
+    const [y, invstd] = run('SnasBatchNormTrain', { x: xi!, ...stats }, attrs) as tf.Tensor[];
     save([y!, invstd!]);
     return {
       value: y as tf.Tensor4D,
@@ -103,4 +108,40 @@ export function fusedWeightedSum(xs: tf.Tensor4D[], w: tf.Tensor1D): tf.Tensor4D
       },
     };
   });
+}
+
+export interface FusedSgdOptions {
+  lr: number;
+  momentum: number;
+  weightDecay: number;
+  /** 0: no clipping. */
+  clipNorm: number;
+  /** Per parameter: false where the momentum buffer starts at this step's gradient. */
+  started: boolean[];
+}
+
+/**
+ * One SGD step (global-norm clipping, L2 weight decay, momentum) over all parameters in a
+ * single native call. Unlike every other kernel it writes into its inputs: `params` and
+ * `buffers` hold their new values afterwards. A variable that shares its storage with another
+ * tensor (a clone, or the tensor it was made from or last assigned) gets a copy of its own
+ * first, so no other tensor sees the update. Returns the gradients' global norm before clipping.
+ */
+export function fusedSgdStep(params: tf.Variable[], grads: tf.Tensor[], buffers: tf.Variable[], opts: FusedSgdOptions): tf.Scalar {
+  const inputs: Record<string, tf.Tensor> = {};
+  for (const v of [...params, ...buffers]) ownStorage(v);
+  params.forEach((p, i) => {
+    inputs[`p${i}`] = p;
+    inputs[`g${i}`] = grads[i]!;
+    inputs[`v${i}`] = buffers[i]!;
+  });
+  return run('SnasSgdStep', inputs, opts) as tf.Scalar;
+}
+
+/** Gives `v` storage that no other tensor shares (a copy, when the backend counts other users). */
+function ownStorage(v: tf.Variable): void {
+  if (tf.backend().refCount(v.dataId) <= 1) return;
+  const copy = tf.add(v, 0);
+  v.assign(copy);
+  copy.dispose();
 }

@@ -1,6 +1,7 @@
 // SGD with momentum, weight decay and gradient-norm clipping, with PyTorch's semantics
 // (torch.optim.SGD and clip_grad_norm_): g <- clip(g) + wd * w; v <- m v + g; w <- w - lr v.
 import * as tf from '@tensorflow/tfjs';
+import { fusedSgdStep, hasFusedKernels } from '../ops/fused.js';
 
 export interface SgdOptions {
   momentum: number;
@@ -21,6 +22,10 @@ export class Sgd {
    * step never waits for a value to come back to JavaScript.
    */
   step(vars: tf.Variable[], grads: Record<string, tf.Tensor>, lr: number): void {
+    if (hasFusedKernels()) {
+      this.fusedStep(vars.filter((v) => grads[v.name] !== undefined), grads, lr);
+      return;
+    }
     tf.tidy(() => {
       const gs = vars.map((v) => grads[v.name]).filter((g): g is tf.Tensor => g !== undefined);
       let clip: tf.Tensor | undefined;
@@ -48,6 +53,25 @@ export class Sgd {
         v.assign(tf.sub(v, tf.mul(buf, lr)));
       }
     });
+  }
+
+  /** The same step as one native call that updates weights and buffers in place. */
+  private fusedStep(vars: tf.Variable[], grads: Record<string, tf.Tensor>, lr: number): void {
+    if (vars.length === 0) return;
+    const started = vars.map((v) => this.started.has(v.name));
+    const buffers = vars.map((v) => {
+      let buf = this.velocity.get(v.name);
+      if (!buf) {
+        buf = tf.tidy(() => tf.variable(tf.zerosLike(v), false));
+        this.velocity.set(v.name, buf);
+      }
+      return buf;
+    });
+    const norm = fusedSgdStep(vars, vars.map((v) => grads[v.name]!), buffers, {
+      lr, momentum: this.opts.momentum, weightDecay: this.opts.weightDecay, clipNorm: this.opts.clipNorm ?? 0, started,
+    });
+    norm.dispose();
+    for (const v of vars) this.started.add(v.name);
   }
 
   /** The momentum buffer of a variable (created as zeros if absent; checkpoints save and restore it). */

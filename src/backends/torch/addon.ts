@@ -55,11 +55,15 @@ export interface NativeTorch {
   maxPoolBackward(dy: number, x: number, indices: number, k: number[], stride: number[], pad: number[]): Out;
   avgPool(x: number, k: number[], stride: number[], pad: number[], countIncludePad: boolean): Out;
   avgPoolBackward(dy: number, x: number | number[], k: number[], stride: number[], pad: number[], countIncludePad: boolean): Out;
-  bnTrain(x: number, eps: number): Out[];
+  /** [y, invstd]; with running mean and variance ids, also updates them in place. */
+  bnTrain(x: number, eps: number, momentum: number, runningMean?: number, runningVar?: number): Out[];
   bnTrainBackward(dy: number, y: number, invstd: number): Out;
   reluBackward(dy: number, y: number): Out;
   weightedSum(xs: number[], w: number): Out;
   weightedSumBackward(dy: number, xs: number[], w: number): Out[];
+  /** In place: params and buffers change; returns the gradients' global norm before clipping. */
+  sgdStep(params: number[], grads: number[], buffers: number[], started: boolean[], lr: number, momentum: number,
+    weightDecay: number, clipNorm: number): Out;
 }
 
 export const ADDON_DIR = 'src/backends/torch/native';

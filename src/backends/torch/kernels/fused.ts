@@ -10,6 +10,7 @@ function numbered(inputs: Record<string, unknown>): string[] {
 export const FUSED_KERNELS = [
   'SnasConv', 'SnasConvBackward', 'SnasMaxPool', 'SnasMaxPoolBackward', 'SnasAvgPool', 'SnasAvgPoolBackward',
   'SnasBatchNormTrain', 'SnasBatchNormTrainBackward', 'SnasReluBackward', 'SnasWeightedSum', 'SnasWeightedSumBackward',
+  'SnasSgdStep',
 ] as const;
 
 const pads = (p: number) => [p, p, p, p];
@@ -32,8 +33,11 @@ export function registerFusedKernels(): void {
   kernel('SnasAvgPoolBackward', (inputs, b, a) =>
     b.result(b.native.avgPoolBackward(b.id(input(inputs, 'dy', 'SnasAvgPoolBackward')), b.id(input(inputs, 'x', 'SnasAvgPoolBackward')),
       [a.k, a.k], [a.stride, a.stride], pads(a.pad), a.countIncludePad)));
-  kernel('SnasBatchNormTrain', (inputs, b, a) =>
-    b.native.bnTrain(b.id(input(inputs, 'x', 'SnasBatchNormTrain')), a.eps).map((o) => b.result(o)));
+  // With runningMean and runningVar inputs, updates them in place (see fusedBatchNormTrain).
+  kernel('SnasBatchNormTrain', (inputs, b, a) => {
+    const running = inputs.runningMean && inputs.runningVar ? [b.id(inputs.runningMean), b.id(inputs.runningVar)] : [];
+    return b.native.bnTrain(b.id(input(inputs, 'x', 'SnasBatchNormTrain')), a.eps, a.momentum, ...running).map((o) => b.result(o));
+  });
   kernel('SnasBatchNormTrainBackward', (inputs, b) =>
     b.result(b.native.bnTrainBackward(b.id(input(inputs, 'dy', 'SnasBatchNormTrainBackward')),
       b.id(input(inputs, 'y', 'SnasBatchNormTrainBackward')), b.id(input(inputs, 'invstd', 'SnasBatchNormTrainBackward')))));
@@ -44,4 +48,10 @@ export function registerFusedKernels(): void {
   kernel('SnasWeightedSumBackward', (inputs, b) =>
     b.native.weightedSumBackward(b.id(input(inputs, 'dy', 'SnasWeightedSumBackward')), numbered(inputs).map((k) => b.id(inputs[k]!)),
       b.id(input(inputs, 'w', 'SnasWeightedSumBackward'))).map((o) => b.result(o)));
+  // Updates its p* and v* inputs in place (the one kernel that does: see fusedSgdStep).
+  kernel('SnasSgdStep', (inputs, b, a) => {
+    const ids = (prefix: string) => Object.keys(inputs).filter((k) => k.startsWith(prefix) && /^\d+$/.test(k.slice(1)))
+      .sort((p, q) => Number(p.slice(1)) - Number(q.slice(1))).map((k) => b.id(inputs[k]!));
+    return b.result(b.native.sgdStep(ids('p'), ids('g'), ids('v'), a.started, a.lr, a.momentum, a.weightDecay, a.clipNorm));
+  });
 }

@@ -128,7 +128,8 @@ Napi::Value AvgPoolBackwardK(const Napi::CallbackInfo& info) {
 // times faster here than ATen's batch norm on channels-last maps with few channels.
 at::Tensor rows(const at::Tensor& x) { return x.reshape({-1, x.size(-1)}); }
 
-// bnTrain(x, eps) -> [y, mean, invstd, variance]: batch statistics over N, H, W (two passes), no affine.
+// bnTrain(x, eps, momentum[, runningMean, runningVar]) -> [y, invstd]: batch statistics over N, H, W
+// (two passes), no affine; with the running statistics given, updates them in place.
 Napi::Value BnTrainK(const Napi::CallbackInfo& info) {
   at::Tensor x = rows(get(info[0]));
   double eps = num(info[1]);
@@ -138,7 +139,14 @@ Napi::Value BnTrainK(const Napi::CallbackInfo& info) {
   at::Tensor var = (centred * centred).sum(0) / n;
   at::Tensor invstd = at::rsqrt(var + eps);
   at::Tensor y = (centred * invstd).reshape(get(info[0]).sizes());
-  return outs(info.Env(), {y, mean, invstd, var}, {F32, F32, F32, F32});
+  if (info.Length() >= 5) {
+    // Running averages in place, PyTorch's rule: r = (1 - m) r + m batch, variance unbiased.
+    const double m = num(info[2]);
+    at::Tensor runningMean = get(info[3]), runningVar = get(info[4]);
+    runningMean.lerp_(mean, m);
+    runningVar.lerp_(var * (n / std::max(1.0, n - 1)), m);
+  }
+  return outs(info.Env(), {y, invstd}, {F32, F32});
 }
 
 // bnTrainBackward(dy, y, invstd) -> dx = (dy - mean(dy) - y * mean(dy * y)) * invstd
