@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../src/backends/index.js';
 import { RELEASED_SCHEDULE, TemperatureSchema, concreteLogDensity, concreteSample, straightThrough, temperature } from '../src/samplers/index.js';
 import { softmax } from '../src/space/sample.js';
+import { argmaxFrequencies, densityMass } from '../src/samplers/concrete-stats.js';
 
 await selectBackend({ log: () => {} });
 
@@ -14,11 +15,8 @@ test('argmax of concrete samples follows softmax(log alpha) at any temperature',
   const p = softmax(logAlpha);
   const n = 20000;
   for (const tau of [0.05, 1, 5]) {
-    const counts = tf.tidy(() => {
-      const z = concreteSample(tf.tile(tf.tensor2d([logAlpha]), [n, 1]) as tf.Tensor2D, tau, 7 + Math.round(tau * 100));
-      return tf.sum(tf.oneHot(tf.argMax(z, 1), 8), 0).dataSync();
-    });
-    counts.forEach((c, k) => assert.ok(Math.abs(c / n - p[k]!) < 0.015, `tau ${tau}, op ${k}: frequency ${c / n} vs ${p[k]}`));
+    const freq = argmaxFrequencies(logAlpha, tau, n, 7 + Math.round(tau * 100));
+    freq.forEach((f, k) => assert.ok(Math.abs(f - p[k]!) < 0.015, `tau ${tau}, op ${k}: frequency ${f} vs ${p[k]}`));
   }
 });
 
@@ -34,30 +32,10 @@ test('samples lie on the simplex, approach one-hot as tau falls, and repeat with
   assert.throws(() => concreteSample(logAlpha, 0, 1), /temperature must be positive/);
 });
 
-/** Midpoint-rule integral of the density over the simplex of n = 2 or 3 ops. */
-function integrate(logAlpha: number[], tau: number, steps: number): number {
-  const pts: number[][] = [];
-  const h = 1 / steps;
-  if (logAlpha.length === 2) {
-    for (let i = 0; i < steps; i++) pts.push([(i + 0.5) * h, 1 - (i + 0.5) * h]);
-  } else {
-    for (let i = 0; i < steps; i++) for (let j = 0; i + j < steps - 1; j++) {
-      const [z1, z2] = [(i + 0.5) * h, (j + 0.5) * h];
-      pts.push([z1, z2, 1 - z1 - z2]);
-    }
-  }
-  const area = logAlpha.length === 2 ? h : h * h;
-  return tf.tidy(() => {
-    const z = tf.tensor2d(pts);
-    const la = tf.tile(tf.tensor2d([logAlpha]), [pts.length, 1]) as tf.Tensor2D;
-    return tf.sum(tf.exp(concreteLogDensity(z, la, tau))).dataSync()[0]! * area;
-  });
-}
-
 test('the log-density integrates to one over the simplex', () => {
-  assert.ok(Math.abs(integrate([0.3, -0.2], 1, 20000) - 1) < 2e-3);
-  assert.ok(Math.abs(integrate([1.5, -0.5], 2, 20000) - 1) < 2e-3);
-  const three = integrate([0.2, -0.4, 0.6], 1.5, 600);
+  assert.ok(Math.abs(densityMass([0.3, -0.2], 1, 20000) - 1) < 2e-3);
+  assert.ok(Math.abs(densityMass([1.5, -0.5], 2, 20000) - 1) < 2e-3);
+  const three = densityMass([0.2, -0.4, 0.6], 1.5, 600);
   assert.ok(Math.abs(three - 1) < 1e-2, `n = 3: ${three}`);
 });
 

@@ -55,13 +55,23 @@ export class SearchCell extends Module {
 
   /** `rows[i][k]` weights op k of edge i (see edgeWeights). */
   forward(s0: tf.Tensor4D, s1: tf.Tensor4D, rows: tf.Tensor1D[], ctx: Ctx): tf.Tensor4D {
+    return tf.concat(this.nodeStates(s0, s1, rows, ctx).slice(2), 3);
+  }
+
+  /**
+   * The cell's states: its two preprocessed inputs, then nodes 2..5. `atNode`, when given, may
+   * replace each intermediate node's state as it is made (src/search/credit.ts adds a zero
+   * there to read dL/dx_j).
+   */
+  nodeStates(s0: tf.Tensor4D, s1: tf.Tensor4D, rows: tf.Tensor1D[], ctx: Ctx, atNode?: (node: number, x: tf.Tensor4D) => tf.Tensor4D): tf.Tensor4D[] {
     const states = [this.pre0.forward(s0, ctx), this.pre1.forward(s1, ctx)];
     let edge = 0;
     for (let node = 2; node < 2 + STEPS; node++) {
       const inputs: tf.Tensor4D[] = [];
       for (let j = 0; j < node; j++, edge++) inputs.push(this.edges[edge]!.forward(states[j]!, rows[edge]!, ctx));
-      states.push(addAll(inputs, ctx));
+      const x = addAll(inputs, ctx);
+      states.push(atNode ? atNode(node, x) : x);
     }
-    return tf.concat(states.slice(2), 3);
+    return states;
   }
 }
