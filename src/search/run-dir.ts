@@ -80,3 +80,26 @@ export function csv(columns: readonly string[], rows: readonly Record<string, st
   };
   return `${[columns.join(','), ...rows.map((r) => columns.map((c) => cell(r[c])).join(','))].join('\n')}\n`;
 }
+
+/** Rows of a CSV written by `csv` (quoted fields allowed); numeric fields become numbers. */
+export function parseCsv(text: string): Record<string, string | number>[] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') { field += '"'; i++; } else if (ch === '"') quoted = false;
+      else field += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ',') { row.push(field); field = ''; } else if (ch === '\n') { row.push(field); rows.push(row); row = []; field = ''; } else field += ch;
+  }
+  if (field !== '' || row.length) { row.push(field); rows.push(row); }
+  const [header, ...body] = rows;
+  if (!header) return [];
+  return body.map((r) => Object.fromEntries(header.map((h, i) => {
+    const v = r[i] ?? '';
+    return [h, v !== '' && Number.isFinite(Number(v)) ? Number(v) : v];
+  })));
+}

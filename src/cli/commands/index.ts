@@ -1,6 +1,7 @@
 // The registry of snas subcommands, in the order help lists them.
 import type { Command } from '../command.js';
 import { bench } from './bench.js';
+import { calibrate } from './calibrate.js';
 import { count } from './count.js';
 import { dataset } from './dataset.js';
 import { env } from './env.js';
@@ -12,6 +13,7 @@ import { search } from './search.js';
 export const COMMANDS: Record<string, Command> = {
   count,
   search,
+  calibrate,
   train: planned('train', 'train a derived network from scratch', 'snas train CONFIG.yaml [--seed N] [--out DIR] [--resume]'),
   bench,
   sweep: planned('sweep', 'run a grid of searches (e.g. the temperature ablation)', 'snas sweep CONFIG.yaml [--workers N]'),

@@ -1,0 +1,44 @@
+// A search run as a reusable result: a finished run directory with the same config is read
+// back instead of recomputed; an unfinished one resumes from its checkpoint; one whose config
+// changed starts over. Used by `snas calibrate` and the notebooks.
+import { existsSync, readFileSync } from 'node:fs';
+import { stringify } from 'yaml';
+import type { Alphas } from './architecture.js';
+import { runSearch, type EpochRecord, type SearchOptions } from './engine.js';
+import { FILES, RunDir, parseCsv } from './run-dir.js';
+
+export interface SearchResult {
+  dir: string;
+  records: EpochRecord[];
+  alphas: Alphas;
+  /** True when a finished run was read back, not computed. */
+  reused: boolean;
+  /** Seconds spent training and evaluating, summed over epochs (timing.csv). */
+  seconds: number;
+}
+
+export type EnsureOptions = Omit<SearchOptions, 'resume' | 'force'>;
+
+export async function ensureSearch(opts: EnsureOptions): Promise<SearchResult> {
+  const dir = new RunDir(opts.out);
+  const configText = stringify(opts.config);
+  const recorded = existsSync(dir.path(FILES.config)) ? readFileSync(dir.path(FILES.config), 'utf8') : undefined;
+  const status = dir.status();
+  const same = recorded === configText;
+  const log = opts.log ?? (() => {});
+  if (status?.status === 'finished' && same) {
+    log(`${opts.out}: finished run with the same config, reused`);
+    return read(dir, true);
+  }
+  const resume = same && status !== undefined && existsSync(dir.path(FILES.checkpoint));
+  if (recorded !== undefined && !same) log(`${opts.out}: the config changed; starting over`);
+  await runSearch({ ...opts, resume, force: !resume });
+  return read(dir, false);
+}
+
+function read(dir: RunDir, reused: boolean): SearchResult {
+  const records = parseCsv(readFileSync(dir.path(FILES.metrics), 'utf8')) as EpochRecord[];
+  const timing = parseCsv(readFileSync(dir.path(FILES.timing), 'utf8'));
+  const { normal, reduce } = JSON.parse(readFileSync(dir.path(FILES.alphas), 'utf8')) as Alphas;
+  return { dir: dir.dir, records, alphas: { normal, reduce }, reused, seconds: timing.reduce((s, t) => s + Number(t.seconds), 0) };
+}
