@@ -3,6 +3,7 @@
 // the ops in this folder use their portable definitions; both are tested against each other.
 import * as tf from '@tensorflow/tfjs';
 import { withGradient } from './custom.js';
+import type { RunningStats } from './norm.js';
 
 const available = new Map<string, boolean>();
 
@@ -69,7 +70,7 @@ export function fusedAvgPool(x: tf.Tensor4D, k: number, stride: number, pad: num
  * Batch norm in training mode without affine parameters. `running` (when given) is updated in
  * place by the same native call, with PyTorch's unbiased variance.
  */
-export function fusedBatchNormTrain(x: tf.Tensor4D, eps: number, running?: { mean: tf.Variable; variance: tf.Variable; momentum: number }): tf.Tensor4D {
+export function fusedBatchNormTrain(x: tf.Tensor4D, eps: number, running?: RunningStats): tf.Tensor4D {
   const attrs = { eps, momentum: running?.momentum ?? 0 };
   if (running) {
     ownStorage(running.mean);
@@ -122,8 +123,8 @@ export interface FusedSgdOptions {
 
 /**
  * One SGD step (global-norm clipping, L2 weight decay, momentum) over all parameters in a
- * single native call. Unlike every other kernel it writes into its inputs: `params` and
- * `buffers` hold their new values afterwards. A variable that shares its storage with another
+ * single native call. Like the batch norm's running statistics, it writes into its inputs:
+ * `params` and `buffers` hold their new values afterwards. A variable that shares its storage with another
  * tensor (a clone, or the tensor it was made from or last assigned) gets a copy of its own
  * first, so no other tensor sees the update. Returns the gradients' global norm before clipping.
  */

@@ -4,11 +4,15 @@
 import * as tf from '@tensorflow/tfjs';
 import { concreteLogDensity, concreteSample } from './concrete.js';
 
+/** `n` copies of one row, as a [n, ops] tensor. */
+function repeatRow(row: number[], n: number): tf.Tensor2D {
+  return tf.tile(tf.tensor2d([row]), [n, 1]) as tf.Tensor2D;
+}
+
 /** Frequencies of each argmax over `n` samples of one row of log alpha at temperature tau. */
 export function argmaxFrequencies(logAlpha: number[], tau: number, n: number, seed: number): number[] {
   return tf.tidy(() => {
-    const rows = tf.tile(tf.tensor2d([logAlpha]), [n, 1]) as tf.Tensor2D;
-    const picks = tf.argMax(concreteSample(rows, tau, seed), 1);
+    const picks = tf.argMax(concreteSample(repeatRow(logAlpha, n), tau, seed), 1);
     const counts = tf.sum(tf.oneHot(picks, logAlpha.length), 0).dataSync();
     return Array.from(counts, (c) => c / n);
   });
@@ -17,8 +21,7 @@ export function argmaxFrequencies(logAlpha: number[], tau: number, n: number, se
 /** Mean over `n` samples of the largest entry of Z (1 for one-hot samples). */
 export function meanLargestEntry(logAlpha: number[], tau: number, n: number, seed: number): number {
   return tf.tidy(() => {
-    const rows = tf.tile(tf.tensor2d([logAlpha]), [n, 1]) as tf.Tensor2D;
-    return tf.mean(tf.max(concreteSample(rows, tau, seed), 1)).dataSync()[0]!;
+    return tf.mean(tf.max(concreteSample(repeatRow(logAlpha, n), tau, seed), 1)).dataSync()[0]!;
   });
 }
 
@@ -40,15 +43,13 @@ export function densityMass(logAlpha: number[], tau: number, steps: number): num
   }
   const area = logAlpha.length === 2 ? h : h * h;
   return tf.tidy(() => {
-    const la = tf.tile(tf.tensor2d([logAlpha]), [pts.length, 1]) as tf.Tensor2D;
-    return tf.sum(tf.exp(concreteLogDensity(tf.tensor2d(pts), la, tau))).dataSync()[0]! * area;
+    return tf.sum(tf.exp(concreteLogDensity(tf.tensor2d(pts), repeatRow(logAlpha, pts.length), tau))).dataSync()[0]! * area;
   });
 }
 
 /** p(Z) along the 2-op simplex Z = (z, 1 - z) at the given points. */
 export function densityOnSegment(logAlpha: [number, number], tau: number, zs: number[]): number[] {
   return tf.tidy(() => {
-    const la = tf.tile(tf.tensor2d([logAlpha]), [zs.length, 1]) as tf.Tensor2D;
-    return Array.from(tf.exp(concreteLogDensity(tf.tensor2d(zs.map((z) => [z, 1 - z])), la, tau)).dataSync());
+    return Array.from(tf.exp(concreteLogDensity(tf.tensor2d(zs.map((z) => [z, 1 - z])), repeatRow(logAlpha, zs.length), tau)).dataSync());
   });
 }

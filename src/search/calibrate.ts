@@ -8,14 +8,15 @@
 //   aggressive: the smallest lambda with at least half of the edges (14) 'none'.
 import { parseDocument } from 'yaml';
 import { argmax, type Alphas } from './architecture.js';
-import { PRIMITIVES } from '../space/primitives.js';
+import { EDGES, PRIMITIVES } from '../space/primitives.js';
 import { mean } from '../util/stats.js';
 
 export const LEVELS = ['mild', 'moderate', 'aggressive'] as const;
 export type Level = (typeof LEVELS)[number];
 
 export const DEFAULT_LADDER = [0, 1e-3, 3e-3, 1e-2, 3e-2, 1e-1];
-export const EDGE_TOTAL = 28;
+/** Edges of a normal and a reduction cell together. */
+export const EDGE_TOTAL = 2 * EDGES;
 const NONE = PRIMITIVES.indexOf('none');
 
 export const LEVEL_RULES: Record<Level, string> = {

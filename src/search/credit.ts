@@ -69,9 +69,9 @@ export class CellProbe {
       // dL/dx_j: the gradient with respect to a zero added to node j's state.
       const zeros = states.slice(2).map((s) => tf.zerosLike(s));
       const dx = tf.grads((...eps: tf.Tensor[]) => this.loss(zt, (node, x) => tf.add(x, eps[node - 2]!) as tf.Tensor4D))(zeros);
-      return EDGE_LIST.map((e) => PRIMITIVES.map((p, k) => {
+      return EDGE_LIST.map((e, edge) => PRIMITIVES.map((p, k) => {
         if (p === 'none') return 0;
-        const out = this.cell.edges[EDGE_LIST.indexOf(e)]!.ops[k]!.forward(states[e.input]!, CTX);
+        const out = this.cell.edges[edge]!.ops[k]!.forward(states[e.input]!, CTX);
         return tf.sum(tf.mul(dx[e.node - 2]!, out)).dataSync()[0]!;
       }));
     });

@@ -1,10 +1,9 @@
 // snas calibrate: the lambda ladder behind SNAS' mild, moderate and aggressive constraints.
 import { readFileSync } from 'node:fs';
-import { basename, extname, join, relative, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { selectBackend } from '../../backends/index.js';
-import { ConfigError, configAtScale, readYaml } from '../../config/load.js';
+import { ConfigError } from '../../config/load.js';
 import { environmentRecord } from '../../report/environment.js';
-import { parseScale, scaleFromEnv, type Scale } from '../../scale.js';
 import { chooseLevels, DEFAULT_LADDER, ladder, LEVEL_RULES, LEVELS, levelConfig, noneEdges, type CalibrationRow } from '../../search/calibrate.js';
 import { SearchProgress } from '../../search/progress.js';
 import { csv, RunDir } from '../../search/run-dir.js';
@@ -13,6 +12,7 @@ import { projectRoot } from '../../util/root.js';
 import { writeAtomic } from '../../util/files.js';
 import { EXIT, UsageError } from '../usage.js';
 import { help, parse, SCALE_HELP, type Command } from '../command.js';
+import { readSearchConfig } from '../search-config.js';
 
 function parseList(text: string, flag: string, integer: boolean): number[] {
   const xs = text.split(',').map((s) => Number(s.trim()));
@@ -45,14 +45,11 @@ ${SCALE_HELP}`,
     if (values.help) return help(this);
     if (positionals.length !== 1) throw new UsageError('snas calibrate: expected one CONFIG.yaml');
     const file = positionals[0]!;
-    const raw = readYaml(file) as Record<string, unknown>;
-    const scale: Scale = typeof values.scale === 'string' ? parseScale(values.scale, '--scale') : scaleFromEnv();
-    const base = configAtScale(raw, file, scale);
-    if (base.search?.method !== 'snas') throw new ConfigError(`${file}: search.method: expected snas for a calibration`);
+    const { config: base, scale, name } = readSearchConfig(file, values.scale);
+    if (base.search.method !== 'snas') throw new ConfigError(`${file}: search.method: expected snas for a calibration`);
     const lambdas = typeof values.lambdas === 'string' ? [...new Set(parseList(values.lambdas, '--lambdas', false))].sort((a, b) => a - b) : DEFAULT_LADDER;
     if (lambdas.length < 2) throw new UsageError('--lambdas: expected at least two values (a baseline and one above it)');
     const seeds = typeof values.seeds === 'string' ? parseList(values.seeds, '--seeds', true) : [base.seed];
-    const name = basename(file, extname(file));
     const out = resolve(typeof values.out === 'string' ? values.out : join(projectRoot(), 'results', 'runs', 'calibrate', `${name}-${scale}`));
     const backend = await selectBackend({ requested: base.backend, requestedBy: `${file}: backend`, log: (l) => console.error(l) });
 
@@ -62,7 +59,7 @@ ${SCALE_HELP}`,
       for (const seed of seeds) {
         const config = structuredClone(base);
         config.seed = seed;
-        config.search!.constraint.lambda = lambda;
+        config.search.constraint.lambda = lambda;
         console.error(`calibrate: lambda ${lambda}, seed ${seed}`);
         const progress = new SearchProgress();
         const result = await ensureSearch({

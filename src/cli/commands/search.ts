@@ -1,14 +1,13 @@
 // snas search: an architecture search from a config, into a run directory.
-import { basename, extname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { selectBackend } from '../../backends/index.js';
-import { ConfigError, configAtScale, readYaml } from '../../config/load.js';
 import { environmentRecord } from '../../report/environment.js';
-import { parseScale, scaleFromEnv, type Scale } from '../../scale.js';
 import { runSearch, SearchDiverged } from '../../search/engine.js';
 import { SearchProgress } from '../../search/progress.js';
 import { projectRoot } from '../../util/root.js';
 import { EXIT, UsageError } from '../usage.js';
 import { help, parse, SCALE_HELP, type Command } from '../command.js';
+import { readSearchConfig } from '../search-config.js';
 
 export const search: Command = {
   summary: 'run an architecture search from a config',
@@ -34,17 +33,12 @@ Exit codes: 0 done, 1 runtime failure (e.g. a diverged loss; the last checkpoint
     if (values.help) return help(this);
     if (positionals.length !== 1) throw new UsageError('snas search: expected one CONFIG.yaml');
     const file = positionals[0]!;
-    const raw = readYaml(file) as Record<string, unknown>;
-    const scale: Scale = typeof values.scale === 'string' ? parseScale(values.scale, '--scale')
-      : typeof raw.scale === 'string' ? parseScale(raw.scale, `${file}: scale`) : scaleFromEnv();
-    const config = configAtScale(raw, file, scale);
-    if (!config.search) throw new ConfigError(`${file}: search: expected a search section (method, epochs, ...)`);
+    const { config, scale, name } = readSearchConfig(file, values.scale);
     if (values.seed !== undefined) {
       const seed = Number(values.seed);
       if (!Number.isInteger(seed) || seed < 0) throw new UsageError(`--seed: expected a non-negative integer, got '${String(values.seed)}'`);
       config.seed = seed;
     }
-    const name = basename(file, extname(file));
     const out = resolve(typeof values.out === 'string' ? values.out : join(projectRoot(), 'results', 'runs', 'search', `${name}-${scale}-seed${config.seed}`));
     const backend = await selectBackend({ requested: config.backend, requestedBy: `${file}: backend`, log: (l) => console.error(l) });
     const progress = new SearchProgress();

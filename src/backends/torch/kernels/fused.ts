@@ -2,9 +2,9 @@
 // backward kernel, used by src/ops/fused.ts in place of tfjs' composite gradients.
 import { input, kernel } from './register.js';
 
-/** Inputs x0, x1, ... of a variadic fused kernel, in order. */
-function numbered(inputs: Record<string, unknown>): string[] {
-  return Object.keys(inputs).filter((k) => /^x\d+$/.test(k)).sort((p, q) => Number(p.slice(1)) - Number(q.slice(1)));
+/** Inputs x0, x1, ... (or another one-letter prefix) of a variadic fused kernel, in order. */
+function numbered(inputs: Record<string, unknown>, prefix = 'x'): string[] {
+  return Object.keys(inputs).filter((k) => k[0] === prefix && /^\d+$/.test(k.slice(1))).sort((p, q) => Number(p.slice(1)) - Number(q.slice(1)));
 }
 
 export const FUSED_KERNELS = [
@@ -48,10 +48,9 @@ export function registerFusedKernels(): void {
   kernel('SnasWeightedSumBackward', (inputs, b) =>
     b.native.weightedSumBackward(b.id(input(inputs, 'dy', 'SnasWeightedSumBackward')), numbered(inputs).map((k) => b.id(inputs[k]!)),
       b.id(input(inputs, 'w', 'SnasWeightedSumBackward'))).map((o) => b.result(o)));
-  // Updates its p* and v* inputs in place (the one kernel that does: see fusedSgdStep).
+  // Updates its p* and v* inputs in place (see fusedSgdStep).
   kernel('SnasSgdStep', (inputs, b, a) => {
-    const ids = (prefix: string) => Object.keys(inputs).filter((k) => k.startsWith(prefix) && /^\d+$/.test(k.slice(1)))
-      .sort((p, q) => Number(p.slice(1)) - Number(q.slice(1))).map((k) => b.id(inputs[k]!));
+    const ids = (prefix: string) => numbered(inputs, prefix).map((k) => b.id(inputs[k]!));
     return b.result(b.native.sgdStep(ids('p'), ids('g'), ids('v'), a.started, a.lr, a.momentum, a.weightDecay, a.clipNorm));
   });
 }
