@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../src/backends/index.js';
-import { RELEASED_SCHEDULE, TemperatureSchema, concreteLogDensity, concreteSample, straightThrough, temperature } from '../src/samplers/index.js';
+import { RELEASED_SCHEDULE, TemperatureSchema, concreteLogDensity, concreteSample, scheduleText, straightThrough, temperature } from '../src/samplers/index.js';
 import { softmax } from '../src/space/sample.js';
 import { argmaxFrequencies, densityMass } from '../src/samplers/concrete-stats.js';
 
@@ -63,6 +63,8 @@ test("temperature schedules, with the released code's linear one", () => {
   assert.equal(temperature(TemperatureSchema.parse({ kind: 'constant', tau0: 0.3 }), { epoch: 5, epochs: 9 }), 0.3);
   assert.equal(TemperatureSchema.safeParse({ kind: 'sigmoid', tau0: 1 }).success, false);
   assert.equal(TemperatureSchema.safeParse({ kind: 'linear', tau0: -1, tau_min: 0.03 }).success, false);
+  assert.equal(scheduleText(RELEASED_SCHEDULE), 'linear 1 -> 0.03 per epoch');
+  assert.equal(scheduleText(step), 'step 1 x 0.5 every 3 epochs');
 });
 
 test('the log-density stays finite at low temperature, where sample entries underflow to zero', () => {

@@ -1,4 +1,4 @@
 export { BACKEND_ORDER, BackendUnavailable, CANDIDATES } from './candidates.js';
 export type { BackendName, Candidate } from './candidates.js';
-export { BACKEND_ENV, BackendError, parseBackendRequest, selectBackend, usableBackends, useBackend } from './select.js';
+export { BACKEND_ENV, BackendError, onGpu, parseBackendRequest, selectBackend, usableBackends, useBackend } from './select.js';
 export type { BackendChoice, BackendRequest, SelectOptions } from './select.js';

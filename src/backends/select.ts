@@ -2,6 +2,7 @@
 // variable SNAS_BACKEND or a config's `backend` key names one.
 import * as tf from '@tensorflow/tfjs';
 import { BACKEND_ORDER, BackendUnavailable, CANDIDATES, type BackendName, type Candidate } from './candidates.js';
+import { torchInfo } from './torch/index.js';
 
 export const BACKEND_ENV = 'SNAS_BACKEND';
 export type BackendRequest = BackendName | 'auto';
@@ -18,6 +19,11 @@ export interface BackendChoice {
 }
 
 export class BackendError extends Error {}
+
+/** Whether the chosen backend computes on a GPU (tfjs-node-gpu, or libtorch on a CUDA device). */
+export function onGpu(choice: BackendChoice): boolean {
+  return choice.name === 'tfjs-node-gpu' || (choice.name === 'torch' && (torchInfo()?.device ?? '').startsWith('cuda'));
+}
 
 export interface SelectOptions {
   /** A request from a config (`backend:` key); the environment variable takes precedence. */

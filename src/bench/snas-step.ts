@@ -58,7 +58,7 @@ export function buildSnasStep(shape: StepShape, seed = 0): SnasStep {
     const target = tf.keep(randn(x.shape, 3));
     loss = (g) => {
       const w = concreteSample(alphas[0] as tf.Tensor2D, STEP_SETTINGS.tau, g).reshape([ops]) as tf.Tensor1D;
-      return tf.mean(tf.mul(edge.forward(x, w, { training: true }), target)) as tf.Scalar;
+      return tf.mean(tf.mul(edge.forward(x, w, { training: true })!, target)) as tf.Scalar;
     };
     const dispose = () => tf.dispose([x, target]);
     return finish(shape, model, alphas, loss, dispose);

@@ -40,9 +40,34 @@ export const ConstraintSchema = z.object({
   lambda: z.number().min(0).default(0),
 }).strict();
 
-/** An architecture search (snas search); defaults are the paper's and released code's. */
+/** DARTS' options (SNAS-FACTS, "DARTS"). */
+export const DartsSchema = z.object({
+  /** 1: alpha's gradient at the current weights; 2: at the unrolled weights, with the finite-difference Hessian-vector term. */
+  order: z.union([z.literal(1), z.literal(2)]).default(1),
+  /** true: weights on one half of the training split, alpha on the other; false: both from one batch and one backward pass. */
+  bilevel: z.boolean().default(true),
+}).strict();
+
+/** ENAS' controller (an LSTM trained by REINFORCE on validation accuracy). */
+export const EnasSchema = z.object({
+  lstm_size: z.number().int().min(1).default(64),
+  controller_lr: z.number().positive().default(3.5e-4),
+  entropy_weight: z.number().min(0).default(1e-4),
+  baseline_decay: z.number().min(0).lt(1).default(0.99),
+  /** Logits are tanh-squashed to this magnitude (ENAS' tanh constant). */
+  tanh_constant: z.number().positive().default(1.1),
+  /** Children sampled to estimate the per-edge op frequencies recorded as the architecture. */
+  frequency_samples: z.number().int().min(1).default(100),
+}).strict();
+
+export const SEARCH_METHODS = ['snas', 'darts', 'nasp', 'enas'] as const;
+
+/**
+ * An architecture search (snas search); defaults are the paper's and released code's. The
+ * temperature and the constraint are SNAS' alone; alpha_* keys serve SNAS, DARTS and NASP.
+ */
 export const SearchSchema = z.object({
-  method: z.enum(['snas']).default('snas'),
+  method: z.enum(SEARCH_METHODS).default('snas'),
   epochs: z.number().int().min(1).default(150),
   layers: z.number().int().min(3).default(8),
   channels: z.number().int().min(1).default(16),
@@ -69,6 +94,8 @@ export const SearchSchema = z.object({
   constraint: ConstraintSchema.default({}),
   /** Also write a checkpoint every N steps within an epoch (0: at the end of each epoch only). */
   checkpoint_every: z.number().int().min(0).default(0),
+  darts: DartsSchema.default({}),
+  enas: EnasSchema.default({}),
 }).strict();
 
 const Sections = {

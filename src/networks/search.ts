@@ -4,7 +4,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { BatchNorm, Conv2d, Linear, globalAvgPool } from '../nn/layers.js';
 import { Init, Module, type Ctx } from '../nn/module.js';
-import { SearchCell, edgeWeights } from '../space/search-cell.js';
+import { SearchCell, edgeWeights, type ActiveOps } from '../space/search-cell.js';
 import { STEPS } from '../space/primitives.js';
 import { checkShape, isReduction } from './reductions.js';
 
@@ -42,12 +42,19 @@ export class SearchNetwork extends Module {
     this.classifier = this.child('classifier', new Linear(cp, classes, init));
   }
 
-  /** Logits [N, classes] for images [N, H, W, 3] under op weights for normal and reduction cells. */
-  forward(x: tf.Tensor4D, normal: tf.Tensor2D, reduce: tf.Tensor2D, ctx: Ctx): tf.Tensor2D {
+  /**
+   * Logits [N, classes] for images [N, H, W, 3] under op weights for normal and reduction
+   * cells; `active`, when given, limits each cell type's edges to the ops listed (a child
+   * network on the shared weights: only its ops are computed).
+   */
+  forward(x: tf.Tensor4D, normal: tf.Tensor2D, reduce: tf.Tensor2D, ctx: Ctx, active?: { normal: ActiveOps; reduce: ActiveOps }): tf.Tensor2D {
     const [normalRows, reduceRows] = [edgeWeights(normal), edgeWeights(reduce)];
     let s0 = this.stemBN.forward(this.stemConv.forward(x, ctx), ctx);
     let s1 = s0;
-    for (const cell of this.cells) [s0, s1] = [s1, cell.forward(s0, s1, cell.reduction ? reduceRows : normalRows, ctx)];
+    for (const cell of this.cells) {
+      const [rows, act] = cell.reduction ? [reduceRows, active?.reduce] : [normalRows, active?.normal];
+      [s0, s1] = [s1, cell.forward(s0, s1, rows, ctx, act)];
+    }
     return this.classifier.forward(globalAvgPool(s1, ctx), ctx);
   }
 }

@@ -45,3 +45,18 @@ export function temperature(s: TemperatureSchedule, p: Progress): number {
       return s.tau0 * s.factor ** Math.floor(t / s.every);
   }
 }
+
+/** The schedule in a few words (tables and legends). */
+export function scheduleText(s: TemperatureSchedule): string {
+  switch (s.kind) {
+    case 'constant':
+      return `constant ${s.tau0}`;
+    case 'linear':
+    case 'cosine':
+      return `${s.kind} ${s.tau0} -> ${s.tau_min} per ${s.per}`;
+    case 'exponential':
+      return `exponential ${s.tau0} x ${s.rate}^t (min ${s.tau_min}) per ${s.per}`;
+    case 'step':
+      return `step ${s.tau0} x ${s.factor} every ${s.every} ${s.per}s`;
+  }
+}

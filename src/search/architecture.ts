@@ -2,8 +2,8 @@
 // ([14, 8] each), their entropy, and SNAS' derivation of a child (argmax over all 8 ops per
 // edge, 'none' included; edges whose argmax is 'none' vanish).
 import * as tf from '@tensorflow/tfjs';
-import type { Genotype, Edge } from '../space/genotype.js';
-import { EDGE_LIST, EDGES, PRIMITIVES } from '../space/primitives.js';
+import type { CellGenotype, Edge, Genotype } from '../space/genotype.js';
+import { EDGE_LIST, EDGES, PRIMITIVES, STEPS } from '../space/primitives.js';
 import { softmax } from '../space/sample.js';
 
 export type CellType = 'normal' | 'reduce';
@@ -66,10 +66,32 @@ export function deriveSnas(alphas: Alphas, name: string): Genotype {
   return { name, normal: cell(alphas.normal), reduce: cell(alphas.reduce), source: 'snas-lab search' };
 }
 
-/** The one-hot weights of a derived child ([14, 8] per cell type), for evaluating it on the shared weights. */
-export function oneHot(alphas: Alphas): Record<CellType, number[][]> {
-  const hot = (rows: number[][]) => rows.map((r) => r.map((_, k) => (k === argmax(r) ? 1 : 0)));
-  return { normal: hot(alphas.normal), reduce: hot(alphas.reduce) };
+const NONE = PRIMITIVES.indexOf('none');
+
+/**
+ * The two-per-node rule on op scores [14][8] (DARTS' derivation, NASP's binarisation): each
+ * node keeps the 2 incoming edges whose strongest non-'none' score is largest (ties to the
+ * lower edge), each with that op (ties to the lower op).
+ */
+export function twoPerNode(scores: readonly (readonly number[])[]): CellGenotype {
+  const best = scores.map((row) => {
+    let k = -1;
+    row.forEach((v, j) => { if (j !== NONE && (k < 0 || v > row[k]!)) k = j; });
+    return { k, v: row[k]! };
+  });
+  const edges: Edge[] = [];
+  for (let node = 2; node < 2 + STEPS; node++) {
+    const incoming = EDGE_LIST.flatMap((e, i) => (e.node === node ? [i] : []));
+    const kept = [...incoming].sort((a, b) => best[b]!.v - best[a]!.v || a - b).slice(0, 2).sort((a, b) => a - b);
+    for (const i of kept) edges.push({ op: PRIMITIVES[best[i]!.k]!, input: EDGE_LIST[i]!.input, node });
+  }
+  return { form: 'two-per-node', edges };
+}
+
+/** DARTS' rule on softmax(alpha) per edge. */
+export function deriveDarts(alphas: Alphas, name: string): Genotype {
+  const cell = (rows: number[][]) => twoPerNode(rows.map((r) => softmax(r)));
+  return { name, normal: cell(alphas.normal), reduce: cell(alphas.reduce), source: 'snas-lab search' };
 }
 
 /** Compact text of a derived cell: op@input per edge. */

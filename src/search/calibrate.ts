@@ -85,5 +85,5 @@ export function levelConfig(baseText: string, baseFile: string, level: Level, la
     `Calibrated by \`snas calibrate\` (src/search/calibrate.ts); ${level}: ${LEVEL_RULES[level]}.`,
     ...how,
   ];
-  return `${header.map((l) => `# ${l}`).join('\n')}\n${doc.toString()}`;
+  return `${header.map((l) => `# ${l}`).join('\n')}\n${doc.toString({ lineWidth: 0, flowCollectionPadding: false })}`;
 }

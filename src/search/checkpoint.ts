@@ -21,7 +21,7 @@ export function writeCheckpoint(file: string, meta: unknown, tensors: SavedTenso
     offset += t.data.length;
     return entry;
   });
-  const header = Buffer.from(JSON.stringify({ magic: MAGIC, meta, tensors: index }), 'utf8');
+  const header = Buffer.from(JSON.stringify({ magic: MAGIC, meta, tensors: index }, keepNonFinite), 'utf8');
   const out = new Uint8Array(4 + header.length + offset * 4);
   new DataView(out.buffer).setUint32(0, header.length, true);
   out.set(header, 4);
@@ -38,7 +38,7 @@ export function readCheckpoint<M>(file: string): { meta: M; tensors: Map<string,
   const len = buf.readUInt32LE(0);
   let header: { magic: string; meta: M; tensors: { name: string; shape: number[]; offset: number; length: number }[] };
   try {
-    header = JSON.parse(buf.subarray(4, 4 + len).toString('utf8'));
+    header = JSON.parse(buf.subarray(4, 4 + len).toString('utf8'), readNonFinite);
   } catch {
     throw new CheckpointError(`${file}: damaged checkpoint header`);
   }
@@ -53,4 +53,13 @@ export function readCheckpoint<M>(file: string): { meta: M; tensors: Map<string,
     tensors.set(t.name, { name: t.name, shape: t.shape, data });
   }
   return { meta: header.meta, tensors };
+}
+
+/** JSON has no NaN or infinity (records hold NaN where a method has no value): kept as strings. */
+const NON_FINITE = new Set(['NaN', 'Infinity', '-Infinity']);
+function keepNonFinite(_key: string, v: unknown): unknown {
+  return typeof v === 'number' && !Number.isFinite(v) ? String(v) : v;
+}
+function readNonFinite(_key: string, v: unknown): unknown {
+  return typeof v === 'string' && NON_FINITE.has(v) ? Number(v) : v;
 }

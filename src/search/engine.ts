@@ -8,16 +8,18 @@ import * as tf from '@tensorflow/tfjs';
 import { stringify } from 'yaml';
 import type { Config } from '../config/schema.js';
 import { BatchIterator, type Batch } from '../data/batches.js';
+import { subset } from '../data/images.js';
 import { loadData } from '../data/load.js';
 import { genotypeToData } from '../space/genotype.js';
 import { temperature } from '../samplers/temperature.js';
-import { Adam } from '../train/adam.js';
 import { cosineLr } from '../train/sgd.js';
 import { seedFor } from '../util/rng.js';
-import { cellText, deriveSnas, entropy, type Alphas } from './architecture.js';
+import { cellText, type Alphas } from './architecture.js';
 import { readCheckpoint, writeCheckpoint, type SavedTensor } from './checkpoint.js';
+import { childNetwork, evalChild } from './child.js';
+import { createStrategy } from './methods.js';
 import { csv, FILES, RunDir, type RunStatus } from './run-dir.js';
-import { SnasSearch } from './snas.js';
+import type { SearchStrategy } from './strategy.js';
 
 export const METRIC_COLUMNS = [
   'epoch', 'tau', 'lr', 'train_loss', 'train_acc', 'cost', 'search_val_acc', 'child_val_acc', 'entropy_normal', 'entropy_reduce',
@@ -78,46 +80,29 @@ interface CheckpointMeta {
   records: EpochRecord[];
   timing: TimingRecord[];
   alpha_history: Alphas[];
-  adam_t: number;
+  /** The strategy's counters (SearchStrategy.counters). */
+  counters: Record<string, number>;
 }
 
 const EMPTY_PARTIAL = { loss: 0, correct: 0, count: 0, cost: 0, steps: 0 };
 
-function stateTensors(search: SnasSearch): Map<string, tf.Variable> {
-  const out = new Map<string, tf.Variable>();
-  for (const [path, v] of search.net.namedVariables()) out.set(`net/${path}`, v);
-  for (const [path, v] of search.net.namedVariables()) if (v.trainable) out.set(`sgd/${path}`, search.sgd.velocityOf(v));
-  for (const type of ['normal', 'reduce'] as const) {
-    const a = search.arch.logAlpha[type];
-    out.set(`alpha/${type}`, a);
-    if (search.alphaOpt instanceof Adam) {
-      const s = search.alphaOpt.stateOf(a);
-      out.set(`adam_m/${type}`, s.m);
-      out.set(`adam_v/${type}`, s.v);
-    } else {
-      out.set(`alpha_sgd/${type}`, search.alphaOpt.velocityOf(a));
-    }
-  }
-  return out;
-}
-
-async function saveCheckpoint(dir: RunDir, search: SnasSearch, meta: CheckpointMeta): Promise<void> {
+async function saveCheckpoint(dir: RunDir, search: SearchStrategy, meta: CheckpointMeta): Promise<void> {
   const tensors: SavedTensor[] = [];
-  for (const [name, v] of stateTensors(search)) tensors.push({ name, shape: v.shape, data: (await v.data()) as Float32Array });
-  writeCheckpoint(dir.path(FILES.checkpoint), meta, tensors);
+  for (const [name, v] of search.state()) tensors.push({ name, shape: v.shape, data: (await v.data()) as Float32Array });
+  writeCheckpoint(dir.path(FILES.checkpoint), { ...meta, counters: search.counters() }, tensors);
 }
 
-function restoreCheckpoint(dir: RunDir, search: SnasSearch): CheckpointMeta {
+function restoreCheckpoint(dir: RunDir, search: SearchStrategy): CheckpointMeta {
   const file = dir.path(FILES.checkpoint);
   const { meta, tensors } = readCheckpoint<CheckpointMeta>(file);
-  for (const [name, v] of stateTensors(search)) {
+  for (const [name, v] of search.state()) {
     const t = tensors.get(name);
     if (!t || t.shape.join(',') !== v.shape.join(',')) {
       throw new Error(`${file}: tensor ${name} ${t ? `has shape [${t.shape}], expected [${v.shape}]` : 'is missing'}; the checkpoint does not belong to this config`);
     }
     v.assign(tf.tensor(t.data, t.shape));
   }
-  if (search.alphaOpt instanceof Adam) search.alphaOpt.t = meta.adam_t;
+  search.restoreCounters(meta.counters ?? {});
   return meta;
 }
 
@@ -138,16 +123,23 @@ export async function runSearch(opts: SearchOptions): Promise<SearchSummary> {
   const data = loadData(config.data, opts.configFile, log);
   log(data.describe);
   const imageSize = data.split.train.size;
-  const search = new SnasSearch(cfg, config.seed, imageSize, 10);
-  const train = new BatchIterator(data.split.train, {
-    batchSize: data.batchSize, shuffle: true, augment: data.augment, stats: data.stats, seed: seedFor(config.seed, 21), dropLast: true,
+  const search = createStrategy(cfg, config.seed, imageSize, 10);
+  // A bi-level method trains its weights on the first half of the training split and its
+  // architecture on the second (DARTS' split); validation stays the held-out split for all.
+  const trainSet = data.split.train;
+  const half = Math.floor(trainSet.labels.length / 2);
+  const range = (a: number, b: number) => Uint32Array.from({ length: b - a }, (_, i) => a + i);
+  const iterator = (set: typeof trainSet, seed: number) => new BatchIterator(set, {
+    batchSize: data.batchSize, shuffle: true, augment: data.augment, stats: data.stats, seed, dropLast: true,
   });
+  const train = iterator(search.bilevel ? subset(trainSet, range(0, half)) : trainSet, seedFor(config.seed, 21));
+  const archTrain = search.bilevel ? iterator(subset(trainSet, range(half, trainSet.labels.length)), seedFor(config.seed, 22)) : undefined;
   const valid = new BatchIterator(data.split.valid, { batchSize: data.batchSize, shuffle: false, stats: data.stats, seed: 0 });
-  const steps = Math.min(train.batchesPerEpoch(), cfg.steps_per_epoch ?? Infinity);
+  const steps = Math.min(train.batchesPerEpoch(), archTrain?.batchesPerEpoch() ?? Infinity, cfg.steps_per_epoch ?? Infinity);
   if (steps < 1) throw new Error(`${opts.configFile}: the training split (${data.split.train.labels.length} images) is smaller than one batch of ${data.batchSize}`);
   const evalBatches = Math.min(valid.batchesPerEpoch(), cfg.eval_batches ?? Infinity);
 
-  let meta: CheckpointMeta = { epochs_done: 0, step: 0, partial: { ...EMPTY_PARTIAL }, records: [], timing: [], alpha_history: [], adam_t: 0 };
+  let meta: CheckpointMeta = { epochs_done: 0, step: 0, partial: { ...EMPTY_PARTIAL }, records: [], timing: [], alpha_history: [], counters: {} };
   let resumedFrom: SearchSummary['resumedFrom'];
   const now = () => new Date().toISOString();
   const startedAt = (resuming && dir.status()?.started_at) || now();
@@ -162,7 +154,7 @@ export async function runSearch(opts: SearchOptions): Promise<SearchSummary> {
     if (!resuming) dir.write(FILES.config, configText);
     dir.writeJson(FILES.environment, opts.environment());
     setStatus('running');
-    writeRecords(dir, meta);
+    writeRecords(dir, meta, search);
 
     let processSteps = 0;
     for (let epoch = meta.epochs_done; epoch < cfg.epochs; epoch++) {
@@ -171,13 +163,15 @@ export async function runSearch(opts: SearchOptions): Promise<SearchSummary> {
       const start = meta.step;
       const acc = { ...meta.partial };
       let tau = temperature(cfg.temperature, { epoch, epochs: cfg.epochs, step: epoch * steps, stepsPerEpoch: steps });
-      const alphasNow = await search.arch.values();
-      const entropyNow = entropy(alphasNow.normal) + entropy(alphasNow.reduce);
+      const alphasNow = await search.archValues();
+      const entropyNow = search.entropy(alphasNow, 'normal') + search.entropy(alphasNow, 'reduce');
       let step = start;
+      const archBatches = archTrain ? skip(archTrain.epoch(epoch), start) : undefined;
       for await (const batch of skip(train.epoch(epoch), start)) {
         if (step >= steps) break;
         tau = temperature(cfg.temperature, { epoch, epochs: cfg.epochs, step: epoch * steps + step, stepsPerEpoch: steps });
-        const r = await search.trainStep(batch, tau, lr, seedFor(config.seed, epoch, step));
+        const archBatch = archBatches ? (await archBatches.next()).value as Batch : undefined;
+        const r = await search.trainStep({ batch, archBatch, tau, lr, seed: seedFor(config.seed, epoch, step) });
         if (!Number.isFinite(r.loss)) {
           const where = meta.epochs_done > 0 ? `end of epoch ${meta.epochs_done}` : 'none written yet';
           throw new SearchDiverged(`epoch ${epoch + 1}, step ${step + 1}: the loss is ${r.loss}; stopping. The last good checkpoint (${where}) is kept in ${dir.path(FILES.checkpoint)}`);
@@ -186,7 +180,7 @@ export async function runSearch(opts: SearchOptions): Promise<SearchSummary> {
         step++;
         opts.onStep?.({ epoch, epochs: cfg.epochs, step, steps, loss: acc.loss / acc.steps, acc: acc.correct / acc.count, tau, entropy: entropyNow, elapsedS: (performance.now() - t0) / 1000 });
         if (cfg.checkpoint_every > 0 && step % cfg.checkpoint_every === 0 && step < steps) {
-          meta = { ...meta, step, partial: { ...acc }, adam_t: adamT(search) };
+          meta = { ...meta, step, partial: { ...acc } };
           await saveCheckpoint(dir, search, meta);
         }
         if (opts.stopAfterSteps !== undefined && ++processSteps >= opts.stopAfterSteps) {
@@ -195,14 +189,14 @@ export async function runSearch(opts: SearchOptions): Promise<SearchSummary> {
         }
       }
       const trainSeconds = (performance.now() - t0) / 1000;
-      const alphas = await search.arch.values();
+      const alphas = await search.archValues();
       const record = await evaluateEpoch(search, alphas, valid, evalBatches, epoch, tau, lr, acc, config.seed);
       const timing: TimingRecord = { epoch: epoch + 1, seconds: (performance.now() - t0) / 1000, images_per_s: acc.count / trainSeconds };
       meta = {
         epochs_done: epoch + 1, step: 0, partial: { ...EMPTY_PARTIAL }, records: [...meta.records, record], timing: [...meta.timing, timing],
-        alpha_history: [...meta.alpha_history, alphas], adam_t: adamT(search),
+        alpha_history: [...meta.alpha_history, alphas], counters: search.counters(),
       };
-      writeRecords(dir, meta);
+      writeRecords(dir, meta, search);
       await saveCheckpoint(dir, search, meta);
       setStatus('running');
       opts.onEpoch?.(record, timing);
@@ -217,15 +211,12 @@ export async function runSearch(opts: SearchOptions): Promise<SearchSummary> {
   }
 }
 
-function adamT(search: SnasSearch): number {
-  return search.alphaOpt instanceof Adam ? search.alphaOpt.t : 0;
-}
-
 async function evaluateEpoch(
-  search: SnasSearch, alphas: Alphas, valid: BatchIterator, batches: number, epoch: number, tau: number, lr: number,
+  search: SearchStrategy, alphas: Alphas, valid: BatchIterator, batches: number, epoch: number, tau: number, lr: number,
   acc: CheckpointMeta['partial'], seed: number,
 ): Promise<EpochRecord> {
-  const child = search.childWeights(alphas);
+  const genotype = search.derive(alphas, `epoch ${epoch + 1}`);
+  const child = childNetwork(genotype);
   let sampled = 0;
   let derived = 0;
   let seen = 0;
@@ -233,29 +224,28 @@ async function evaluateEpoch(
   try {
     for await (const batch of valid.epoch(0)) {
       if (b >= batches) break;
-      sampled += await search.evalBatch(batch, { tau, sampleSeed: seedFor(seed, epoch, b, 5) });
-      derived += await search.evalBatch(batch, child);
+      sampled += await search.evalSearch(batch, tau, seedFor(seed, epoch, b, 5));
+      derived += await evalChild(search.net, child, batch);
       seen += batch.y.shape[0];
       b++;
     }
   } finally {
-    tf.dispose([child.normal, child.reduce]);
+    child.dispose();
   }
-  const genotype = deriveSnas(alphas, `epoch ${epoch + 1}`);
   return {
-    epoch: epoch + 1, tau, lr, train_loss: acc.loss / acc.steps, train_acc: acc.correct / acc.count, cost: acc.cost / acc.steps,
-    search_val_acc: sampled / seen, child_val_acc: derived / seen, entropy_normal: entropy(alphas.normal), entropy_reduce: entropy(alphas.reduce),
+    epoch: epoch + 1, tau: search.tempered ? tau : NaN, lr, train_loss: acc.loss / acc.steps, train_acc: acc.correct / acc.count, cost: acc.cost / acc.steps,
+    search_val_acc: sampled / seen, child_val_acc: derived / seen, entropy_normal: search.entropy(alphas, 'normal'), entropy_reduce: search.entropy(alphas, 'reduce'),
     genotype_normal: cellText(genotype, 'normal'), genotype_reduce: cellText(genotype, 'reduce'),
   };
 }
 
-function writeRecords(dir: RunDir, meta: CheckpointMeta): void {
+function writeRecords(dir: RunDir, meta: CheckpointMeta, search: SearchStrategy): void {
   dir.write(FILES.metrics, csv(METRIC_COLUMNS, meta.records));
   dir.write(FILES.timing, csv(['epoch', 'seconds', 'images_per_s'], meta.timing));
   dir.write(FILES.alphaHistory, meta.alpha_history.map((a, i) => JSON.stringify({ epoch: i + 1, ...a })).join('\n') + (meta.alpha_history.length ? '\n' : ''));
   const last = meta.alpha_history[meta.alpha_history.length - 1];
   if (last) {
     dir.writeJson(FILES.alphas, { epoch: meta.epochs_done, ...last });
-    dir.writeJson(FILES.genotype, { name: `search after epoch ${meta.epochs_done}`, ...genotypeToData(deriveSnas(last, 'search')) });
+    dir.writeJson(FILES.genotype, { name: `search after epoch ${meta.epochs_done}`, ...genotypeToData(search.derive(last, 'search')) });
   }
 }

@@ -3,6 +3,7 @@
 // changed starts over. Used by `snas calibrate` and the notebooks.
 import { existsSync, readFileSync } from 'node:fs';
 import { stringify } from 'yaml';
+import { parseGenotype, type Genotype } from '../space/genotype.js';
 import type { Alphas } from './architecture.js';
 import { runSearch, type EpochRecord, type SearchOptions } from './engine.js';
 import { FILES, RunDir, parseCsv } from './run-dir.js';
@@ -11,6 +12,8 @@ export interface SearchResult {
   dir: string;
   records: EpochRecord[];
   alphas: Alphas;
+  /** The child derived at the end, by the method's own rule (genotype.json). */
+  genotype: Genotype;
   /** True when a finished run was read back, not computed. */
   reused: boolean;
   /** Seconds spent training and evaluating, summed over epochs (timing.csv). */
@@ -40,5 +43,7 @@ function read(dir: RunDir, reused: boolean): SearchResult {
   const records = parseCsv(readFileSync(dir.path(FILES.metrics), 'utf8')) as EpochRecord[];
   const timing = parseCsv(readFileSync(dir.path(FILES.timing), 'utf8'));
   const { normal, reduce } = JSON.parse(readFileSync(dir.path(FILES.alphas), 'utf8')) as Alphas;
-  return { dir: dir.dir, records, alphas: { normal, reduce }, reused, seconds: timing.reduce((s, t) => s + Number(t.seconds), 0) };
+  const { name, ...cells } = JSON.parse(readFileSync(dir.path(FILES.genotype), 'utf8')) as { name: string };
+  const genotype = parseGenotype(name, cells, dir.path(FILES.genotype));
+  return { dir: dir.dir, records, alphas: { normal, reduce }, genotype, reused, seconds: timing.reduce((s, t) => s + Number(t.seconds), 0) };
 }

@@ -5,38 +5,23 @@
 import * as tf from '@tensorflow/tfjs';
 import type { SearchConfig } from '../config/schema.js';
 import type { Batch } from '../data/batches.js';
-import { SearchNetwork } from '../networks/search.js';
 import { softmaxCrossEntropy } from '../ops/index.js';
 import { concreteSample, straightThrough } from '../samplers/concrete.js';
-import { Adam } from '../train/adam.js';
-import { Sgd } from '../train/sgd.js';
+import type { Genotype } from '../space/genotype.js';
 import { seedFor } from '../util/rng.js';
-import { Architecture, CELL_TYPES, oneHot, type Alphas } from './architecture.js';
+import { CELL_TYPES, deriveSnas, entropy, type Alphas, type CellType } from './architecture.js';
+import { AlphaSearch } from './arch-optimizer.js';
 import { costTables, costTerm, edgeTerms, type CostTables } from './cost-term.js';
+import { countCorrect, stepResult, type SearchStrategy, type StepInput, type StepResult } from './strategy.js';
 
-export interface StepResult {
-  loss: number;
-  correct: number;
-  count: number;
-  /** The cost term at the sampled Z (log form, summed over both cell types), whatever the form in the loss. */
-  cost: number;
-}
-
-export class SnasSearch {
-  readonly net: SearchNetwork;
-  readonly arch: Architecture;
-  readonly sgd: Sgd;
-  readonly alphaOpt: Adam | Sgd;
-  private readonly costs: Record<'normal' | 'reduce', tf.Tensor3D>;
+export class SnasSearch extends AlphaSearch implements SearchStrategy {
+  readonly tempered = true;
+  readonly bilevel = false;
+  private readonly costs: Record<CellType, tf.Tensor3D>;
   readonly tables: CostTables;
 
-  constructor(readonly cfg: SearchConfig, readonly seed: number, imageSize: number, classes: number) {
-    this.net = new SearchNetwork({ channels: cfg.channels, layers: cfg.layers, classes, seed });
-    this.arch = new Architecture(cfg.alpha_init, seedFor(seed, 11));
-    this.sgd = new Sgd({ momentum: cfg.momentum, weightDecay: cfg.weight_decay, clipNorm: cfg.grad_clip || undefined });
-    this.alphaOpt = cfg.alpha_optimizer === 'adam'
-      ? new Adam({ lr: cfg.alpha_lr, betas: cfg.alpha_betas, weightDecay: cfg.alpha_weight_decay })
-      : new Sgd({ momentum: 0, weightDecay: cfg.alpha_weight_decay });
+  constructor(cfg: SearchConfig, seed: number, imageSize: number, classes: number) {
+    super(cfg, seed, classes);
     this.tables = costTables(cfg.channels, cfg.layers, imageSize);
     this.costs = { normal: tf.tensor3d(this.tables.normal), reduce: tf.tensor3d(this.tables.reduce) };
   }
@@ -45,13 +30,14 @@ export class SnasSearch {
     return this.net.trainableVariables();
   }
 
-  private sample(type: 'normal' | 'reduce', tau: number, seed: number): tf.Tensor2D {
+
+  private sample(type: CellType, tau: number, seed: number): tf.Tensor2D {
     const z = concreteSample(this.arch.logAlpha[type] as tf.Tensor2D, tau, seed);
     return this.cfg.straight_through ? straightThrough(z) : z;
   }
 
-  /** One training step on a batch; `stepSeed` makes its randomness (Z, drop-path) reproducible. */
-  async trainStep(batch: Batch, tau: number, lr: number, stepSeed: number): Promise<StepResult> {
+  /** One training step: weights and log-alphas from one backward pass of CE + lambda * cost. */
+  async trainStep({ batch, tau, lr, seed: stepSeed }: StepInput): Promise<StepResult> {
     const weights = this.weights();
     const alphas = this.arch.variables();
     const lambda = this.cfg.constraint.lambda;
@@ -73,43 +59,30 @@ export class SnasSearch {
         return tf.add(ce, tf.mul(term, lambda)) as tf.Scalar;
       }, [...weights, ...alphas]);
       this.sgd.step(weights, grads, lr);
-      if (this.alphaOpt instanceof Adam) this.alphaOpt.step(alphas, alphas.map((a) => grads[a.name]!));
-      else this.alphaOpt.step(alphas, grads, this.cfg.alpha_lr);
+      this.alphaOpt.step(alphas, grads);
       return [value, ...kept];
     });
-    const [l, c, k] = await Promise.all([loss!.data(), correct!.data(), cost!.data()]);
-    tf.dispose([loss!, correct!, cost!]);
-    return { loss: l[0]!, correct: c[0]!, count: batch.y.shape[0], cost: k[0]! };
+    return stepResult(loss!, correct!, cost!, batch);
   }
 
-  /**
-   * Correct predictions on a batch in inference mode (BN running statistics), under freshly
-   * sampled Z (`sampleSeed`) or under given op weights (a derived child, one-hot).
-   */
-  async evalBatch(batch: Batch, weights: { tau: number; sampleSeed: number } | Record<'normal' | 'reduce', tf.Tensor2D>): Promise<number> {
-    const correct = tf.tidy(() => {
-      const z = 'tau' in weights
-        ? { normal: this.sample('normal', weights.tau, seedFor(weights.sampleSeed, 1)), reduce: this.sample('reduce', weights.tau, seedFor(weights.sampleSeed, 2)) }
-        : weights;
-      const logits = this.net.forward(batch.x, z.normal, z.reduce, { training: false });
-      return tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), batch.y), 'float32'));
-    });
-    const n = (await correct.data())[0]!;
-    correct.dispose();
-    return n;
+  /** Correct predictions in inference mode (BN running statistics) under a freshly sampled Z. */
+  evalSearch(batch: Batch, tau: number, sampleSeed: number): Promise<number> {
+    return countCorrect(() => {
+      const z = { normal: this.sample('normal', tau, seedFor(sampleSeed, 1)), reduce: this.sample('reduce', tau, seedFor(sampleSeed, 2)) };
+      return this.net.forward(batch.x, z.normal, z.reduce, { training: false });
+    }, batch);
   }
 
-  /** The derived child's one-hot op weights as tensors (the caller disposes them). */
-  childWeights(alphas: Alphas): Record<'normal' | 'reduce', tf.Tensor2D> {
-    const hot = oneHot(alphas);
-    return { normal: tf.tensor2d(hot.normal), reduce: tf.tensor2d(hot.reduce) };
+  entropy(a: Alphas, type: CellType): number {
+    return entropy(a[type]);
   }
 
-  dispose(): void {
-    this.sgd.dispose();
-    this.alphaOpt.dispose();
-    this.arch.dispose();
-    this.net.dispose();
+  derive(a: Alphas, name: string): Genotype {
+    return deriveSnas(a, name);
+  }
+
+  override dispose(): void {
+    super.dispose();
     tf.dispose([this.costs.normal, this.costs.reduce]);
   }
 }

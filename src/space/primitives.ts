@@ -20,3 +20,10 @@ export const EDGE_LIST: readonly { node: number; input: number }[] = (() => {
   for (let node = 2; node < 2 + STEPS; node++) for (let input = 0; input < node; input++) out.push({ node, input });
   return out;
 })();
+
+/** The canonical index of the edge from `input` to `node`. */
+export function edgeIndex(input: number, node: number): number {
+  const i = EDGE_LIST.findIndex((e) => e.input === input && e.node === node);
+  if (i < 0) throw new Error(`no edge from input ${input} to node ${node}`);
+  return i;
+}

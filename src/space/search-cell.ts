@@ -7,6 +7,9 @@ import { Init, Module, type Ctx } from '../nn/module.js';
 import { FactorizedReduce, ReLUConvBN, makeOp, withDropPath, type CellOp } from './ops.js';
 import { EDGE_LIST, EDGES, PRIMITIVES, STEPS } from './primitives.js';
 
+/** Per edge (canonical order), the op indices to compute; the rest are not evaluated. */
+export type ActiveOps = readonly (readonly number[])[];
+
 /** Positions of the primitives other than 'none' (a contiguous run in PRIMITIVES). */
 const COMPUTED = PRIMITIVES.flatMap((p, k) => (p === 'none' ? [] : [k]));
 
@@ -18,10 +21,17 @@ export class MixedOp extends Module {
     this.ops = PRIMITIVES.map((p, k) => this.child(String(k), makeOp(p, c, stride, { affine: false, poolBN: true }, init)));
   }
 
-  /** `weights` is this edge's row of 8 weights, one per primitive. */
-  forward(x: tf.Tensor4D, weights: tf.Tensor1D, ctx: Ctx): tf.Tensor4D {
-    const terms = COMPUTED.map((k) => withDropPath(this.ops[k]!, x, ctx));
-    return weightedSum(terms, tf.slice(weights, COMPUTED[0]!, COMPUTED.length), ctx);
+  /**
+   * `weights` is this edge's row of 8 weights, one per primitive. `active`, when given, lists
+   * the only ops to compute (the others' weights are taken as zero, and their weights get no
+   * gradient); undefined when no op is active (the edge contributes nothing).
+   */
+  forward(x: tf.Tensor4D, weights: tf.Tensor1D, ctx: Ctx, active?: readonly number[]): tf.Tensor4D | undefined {
+    const ks = active ? COMPUTED.filter((k) => active.includes(k)) : COMPUTED;
+    if (ks.length === 0) return undefined;
+    const terms = ks.map((k) => withDropPath(this.ops[k]!, x, ctx));
+    const w = active ? tf.gather(weights, ks) : tf.slice(weights, COMPUTED[0]!, COMPUTED.length);
+    return weightedSum(terms, w as tf.Tensor1D, ctx);
   }
 }
 
@@ -53,9 +63,9 @@ export class SearchCell extends Module {
     this.edges = EDGE_LIST.map((e, i) => this.child(`edges.${i}`, new MixedOp(c, reduction && e.input < 2 ? 2 : 1, init)));
   }
 
-  /** `rows[i][k]` weights op k of edge i (see edgeWeights). */
-  forward(s0: tf.Tensor4D, s1: tf.Tensor4D, rows: tf.Tensor1D[], ctx: Ctx): tf.Tensor4D {
-    return tf.concat(this.nodeStates(s0, s1, rows, ctx).slice(2), 3);
+  /** `rows[i][k]` weights op k of edge i (see edgeWeights); `active[i]`, when given, the only ops edge i computes. */
+  forward(s0: tf.Tensor4D, s1: tf.Tensor4D, rows: tf.Tensor1D[], ctx: Ctx, active?: ActiveOps): tf.Tensor4D {
+    return tf.concat(this.nodeStates(s0, s1, rows, ctx, undefined, active).slice(2), 3);
   }
 
   /**
@@ -63,15 +73,27 @@ export class SearchCell extends Module {
    * replace each intermediate node's state as it is made (src/search/credit.ts adds a zero
    * there to read dL/dx_j).
    */
-  nodeStates(s0: tf.Tensor4D, s1: tf.Tensor4D, rows: tf.Tensor1D[], ctx: Ctx, atNode?: (node: number, x: tf.Tensor4D) => tf.Tensor4D): tf.Tensor4D[] {
+  nodeStates(
+    s0: tf.Tensor4D, s1: tf.Tensor4D, rows: tf.Tensor1D[], ctx: Ctx, atNode?: (node: number, x: tf.Tensor4D) => tf.Tensor4D, active?: ActiveOps,
+  ): tf.Tensor4D[] {
     const states = [this.pre0.forward(s0, ctx), this.pre1.forward(s1, ctx)];
     let edge = 0;
     for (let node = 2; node < 2 + STEPS; node++) {
       const inputs: tf.Tensor4D[] = [];
-      for (let j = 0; j < node; j++, edge++) inputs.push(this.edges[edge]!.forward(states[j]!, rows[edge]!, ctx));
-      const x = addAll(inputs, ctx);
+      for (let j = 0; j < node; j++, edge++) {
+        const y = this.edges[edge]!.forward(states[j]!, rows[edge]!, ctx, active?.[edge]);
+        if (y) inputs.push(y);
+      }
+      const x = inputs.length > 0 ? addAll(inputs, ctx) : this.zeroNode(states[0]!);
       states.push(atNode ? atNode(node, x) : x);
     }
     return states;
+  }
+
+  /** A node none of whose edges computes anything: zeros of a node's shape. */
+  private zeroNode(s0: tf.Tensor4D): tf.Tensor4D {
+    const [n, h, w] = s0.shape;
+    const stride = this.reduction ? 2 : 1;
+    return tf.zeros([n, Math.ceil(h / stride), Math.ceil(w / stride), this.c]);
   }
 }

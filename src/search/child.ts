@@ -1,0 +1,59 @@
+// A derived child on the supernet's shared weights, as Table 1's "child accuracy without
+// finetuning" evaluates it: weight 1 on each op the genotype keeps, 0 elsewhere, and only the
+// kept ops computed. Works for every form: SNAS' edge-all cells ('none' edges add nothing),
+// DARTS' two edges per node, and ENAS' children (two ops on one edge add up).
+import * as tf from '@tensorflow/tfjs';
+import type { Batch } from '../data/batches.js';
+import type { SearchNetwork } from '../networks/search.js';
+import type { CellGenotype, Genotype } from '../space/genotype.js';
+import { EDGES, PRIMITIVES, edgeIndex } from '../space/primitives.js';
+import type { ActiveOps } from '../space/search-cell.js';
+import type { CellType } from './architecture.js';
+import { softmaxCrossEntropy } from '../ops/index.js';
+import type { Sgd } from '../train/sgd.js';
+import { countCorrect, stepResult, type StepResult } from './strategy.js';
+
+/** [14][8] op weights of a cell: 1 where the genotype keeps an op on an edge (2 where it lists the same op twice). */
+export function cellWeights(cell: CellGenotype): number[][] {
+  const rows = Array.from({ length: EDGES }, () => new Array<number>(PRIMITIVES.length).fill(0));
+  for (const e of cell.edges) rows[edgeIndex(e.input, e.node)]![PRIMITIVES.indexOf(e.op)]! += 1;
+  return rows;
+}
+
+/** The ops each edge computes under given op weights: those with a non-zero weight. */
+export function activeOps(rows: readonly (readonly number[])[]): ActiveOps {
+  return rows.map((r) => r.flatMap((w, k) => (w !== 0 ? [k] : [])));
+}
+
+export interface ChildNetwork {
+  weights: Record<CellType, tf.Tensor2D>;
+  active: Record<CellType, ActiveOps>;
+  dispose(): void;
+}
+
+export function childNetwork(g: Genotype): ChildNetwork {
+  const rows = { normal: cellWeights(g.normal), reduce: cellWeights(g.reduce) };
+  const weights = { normal: tf.tensor2d(rows.normal), reduce: tf.tensor2d(rows.reduce) };
+  return { weights, active: { normal: activeOps(rows.normal), reduce: activeOps(rows.reduce) }, dispose: () => tf.dispose([weights.normal, weights.reduce]) };
+}
+
+/** Correct predictions of the child on a batch, in inference mode (BN running statistics). */
+export function evalChild(net: SearchNetwork, child: ChildNetwork, batch: Batch): Promise<number> {
+  return countCorrect(() => net.forward(batch.x, child.weights.normal, child.weights.reduce, { training: false }, child.active), batch);
+}
+
+/** One SGD step of the shared weights through the child's ops only (NASP's and ENAS' weight step). */
+export async function trainChild(net: SearchNetwork, sgd: Sgd, child: ChildNetwork, batch: Batch, lr: number): Promise<StepResult> {
+  const weights = net.trainableVariables();
+  const [loss, correct] = tf.tidy(() => {
+    let correctCount: tf.Tensor | undefined;
+    const { value, grads } = tf.variableGrads(() => {
+      const logits = net.forward(batch.x, child.weights.normal, child.weights.reduce, { training: true }, child.active);
+      correctCount = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), batch.y), 'float32')));
+      return softmaxCrossEntropy(logits, batch.y);
+    }, weights);
+    sgd.step(weights, grads, lr);
+    return [value, correctCount!];
+  });
+  return stepResult(loss!, correct!, undefined, batch);
+}

@@ -1,0 +1,101 @@
+// DARTS over the shared search network (Liu et al. 2019; SNAS-FACTS, "DARTS"): every edge
+// mixes its ops by softmax(alpha), deterministically. Bi-level: the architecture step on a
+// batch from the other half of the training split, first order (the gradient at the current
+// weights) or second order (at the unrolled weights w' = w - xi * (momentum buffer + grad +
+// decay * w), with the Hessian-vector term from finite differences: unrolled.ts), then the
+// weight step. Single-level: weights and alpha from one backward pass, as SNAS.
+import * as tf from '@tensorflow/tfjs';
+import type { SearchConfig } from '../config/schema.js';
+import type { Batch } from '../data/batches.js';
+import type { Ctx } from '../nn/module.js';
+import { softmaxCrossEntropy } from '../ops/index.js';
+import type { Genotype } from '../space/genotype.js';
+import { deriveDarts, entropy, type Alphas, type CellType } from './architecture.js';
+import { AlphaSearch } from './arch-optimizer.js';
+import { unrolledAlphaGrads } from './unrolled.js';
+import { countCorrect, stepResult, type SearchStrategy, type StepInput, type StepResult } from './strategy.js';
+
+const TRAIN: Ctx = { training: true };
+
+export class DartsSearch extends AlphaSearch implements SearchStrategy {
+  readonly bilevel: boolean;
+  readonly tempered = false;
+
+  constructor(cfg: SearchConfig, seed: number, classes: number) {
+    super(cfg, seed, classes);
+    this.bilevel = cfg.darts.bilevel;
+  }
+
+
+  /** Logits under softmax(alpha) mixing. */
+  logits(x: tf.Tensor4D, ctx: Ctx): tf.Tensor2D {
+    const { normal, reduce } = this.arch.logAlpha;
+    return this.net.forward(x, tf.softmax(normal) as tf.Tensor2D, tf.softmax(reduce) as tf.Tensor2D, ctx);
+  }
+
+  loss(batch: Batch): tf.Scalar {
+    return softmaxCrossEntropy(this.logits(batch.x, TRAIN), batch.y);
+  }
+
+  async trainStep({ batch, archBatch, lr }: StepInput): Promise<StepResult> {
+    const weights = this.net.trainableVariables();
+    const alphas = this.arch.variables();
+    if (this.bilevel) {
+      if (!archBatch) throw new Error('bi-level DARTS needs a batch for the architecture step');
+      const alphaGrads = this.cfg.darts.order === 2 ? this.secondOrderGrads(batch, archBatch, lr) : this.firstOrderGrads(archBatch);
+      this.alphaOpt.step(alphas, alphaGrads);
+      tf.dispose(Object.values(alphaGrads));
+    }
+    const trained = this.bilevel ? weights : [...weights, ...alphas];
+    const [loss, correct] = tf.tidy(() => {
+      let correctCount: tf.Tensor | undefined;
+      const { value, grads } = tf.variableGrads(() => {
+        const logits = this.logits(batch.x, TRAIN);
+        correctCount = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), batch.y), 'float32')));
+        return softmaxCrossEntropy(logits, batch.y);
+      }, trained);
+      this.sgd.step(weights, grads, lr);
+      if (!this.bilevel) this.alphaOpt.step(alphas, grads);
+      return [value, correctCount!];
+    });
+    return stepResult(loss!, correct!, undefined, batch);
+  }
+
+  /** dL_val/dalpha at the current weights. */
+  firstOrderGrads(archBatch: Batch): Record<string, tf.Tensor> {
+    return tf.tidy(() => tf.variableGrads(() => this.loss(archBatch), this.arch.variables()).grads);
+  }
+
+  /**
+   * The second-order gradient (unrolled.ts) on this network; every network variable, batch-norm
+   * statistics included, is restored afterwards: the architecture step leaves the network as
+   * it found it.
+   */
+  secondOrderGrads(batch: Batch, archBatch: Batch, xi: number): Record<string, tf.Tensor> {
+    const all = this.net.namedVariables().map(([, v]) => v);
+    const saved = all.map((v) => tf.keep(v.clone()));
+    try {
+      return unrolledAlphaGrads({
+        weights: this.net.trainableVariables(), alphas: this.arch.variables(),
+        trainLoss: () => this.loss(batch), valLoss: () => this.loss(archBatch),
+        moment: (w) => tf.mul(this.sgd.velocityOf(w), this.cfg.momentum), decay: this.cfg.weight_decay,
+      }, xi);
+    } finally {
+      all.forEach((v, i) => v.assign(saved[i]!));
+      tf.dispose(saved);
+    }
+  }
+
+  /** Correct predictions in inference mode under softmax(alpha) mixing. */
+  evalSearch(batch: Batch): Promise<number> {
+    return countCorrect(() => this.logits(batch.x, { training: false }), batch);
+  }
+
+  entropy(a: Alphas, type: CellType): number {
+    return entropy(a[type]);
+  }
+
+  derive(a: Alphas, name: string): Genotype {
+    return deriveDarts(a, name);
+  }
+}

@@ -1,0 +1,138 @@
+// ENAS over the shared search network (SNAS-FACTS, "ENAS"): each step trains the shared
+// weights on a child the controller samples (only its ops computed), then scores a fresh
+// child on a batch from the other half of the training split and updates the controller by
+// REINFORCE: loss = -(accuracy - baseline) * log p(child) - entropy_weight * entropy, with
+// the baseline a moving average of the accuracy. (The original alternates whole phases of
+// weight and controller training; here they alternate step by step, as DARTS' steps do.)
+// The recorded architecture is how often each (edge, op) appears in children sampled with a
+// fixed seed; the derived child applies the two-per-node rule to those frequencies.
+import * as tf from '@tensorflow/tfjs';
+import type { SearchConfig } from '../config/schema.js';
+import type { Batch } from '../data/batches.js';
+import { SearchNetwork } from '../networks/search.js';
+import type { Genotype } from '../space/genotype.js';
+import { Adam } from '../train/adam.js';
+import type { Sgd } from '../train/sgd.js';
+import { rng, seedFor } from '../util/rng.js';
+import { twoPerNode, type Alphas } from './architecture.js';
+import { weightSgd } from './arch-optimizer.js';
+import { cellWeights, childNetwork, evalChild, trainChild } from './child.js';
+import { decisionsToGenotype, EnasController } from './enas-controller.js';
+import { networkState, type SearchStrategy, type StepInput, type StepResult } from './strategy.js';
+
+export class EnasSearch implements SearchStrategy {
+  readonly net: SearchNetwork;
+  readonly controller: EnasController;
+  readonly sgd: Sgd;
+  readonly controllerOpt: Adam;
+  readonly tempered = false;
+  readonly bilevel = true;
+  baseline = 0;
+  /** Controller updates so far (the baseline starts at the first reward). */
+  updates = 0;
+
+  constructor(readonly cfg: SearchConfig, readonly seed: number, classes: number) {
+    this.net = new SearchNetwork({ channels: cfg.channels, layers: cfg.layers, classes, seed });
+    this.controller = new EnasController(cfg.enas.lstm_size, cfg.enas.tanh_constant, seedFor(seed, 13));
+    this.sgd = weightSgd(cfg);
+    this.controllerOpt = new Adam({ lr: cfg.enas.controller_lr, betas: [0, 0.999] });
+  }
+
+  state(): Map<string, tf.Variable> {
+    const out = networkState(this.net, this.sgd);
+    for (const [path, v] of this.controller.namedVariables()) {
+      const s = this.controllerOpt.stateOf(v);
+      out.set(`controller/${path}`, v);
+      out.set(`controller_adam_m/${path}`, s.m);
+      out.set(`controller_adam_v/${path}`, s.v);
+    }
+    return out;
+  }
+
+  counters(): Record<string, number> {
+    return { adam_t: this.controllerOpt.t, baseline: this.baseline, updates: this.updates };
+  }
+
+  restoreCounters(c: Record<string, number>): void {
+    this.controllerOpt.t = c.adam_t ?? 0;
+    this.baseline = c.baseline ?? 0;
+    this.updates = c.updates ?? 0;
+  }
+
+  async trainStep({ batch, archBatch, lr, seed }: StepInput): Promise<StepResult> {
+    if (!archBatch) throw new Error('ENAS needs a batch for the controller step');
+    const child = childNetwork(decisionsToGenotype(this.controller.sample(rng(seedFor(seed, 1))), 'child'));
+    let result: StepResult;
+    try {
+      result = await trainChild(this.net, this.sgd, child, batch, lr);
+    } finally {
+      child.dispose();
+    }
+    await this.controllerStep(archBatch, seedFor(seed, 2));
+    return result;
+  }
+
+  /** One REINFORCE update on the accuracy of a sampled child on a batch. */
+  async controllerStep(archBatch: Batch, seed: number): Promise<void> {
+    const tokens = this.controller.sample(rng(seed));
+    const child = childNetwork(decisionsToGenotype(tokens, 'child'));
+    let reward: number;
+    try {
+      reward = (await evalChild(this.net, child, archBatch)) / archBatch.y.shape[0];
+    } finally {
+      child.dispose();
+    }
+    const { baseline_decay: decay, entropy_weight: beta } = this.cfg.enas;
+    this.baseline = this.updates === 0 ? reward : decay * this.baseline + (1 - decay) * reward;
+    this.updates++;
+    const advantage = reward - this.baseline;
+    const vars = this.controller.trainableVariables();
+    tf.tidy(() => {
+      const { grads } = tf.variableGrads(() => {
+        const { logProb, entropy } = this.controller.score(tokens);
+        return tf.neg(tf.add(tf.mul(logProb, advantage), tf.mul(entropy, beta))) as tf.Scalar;
+      }, vars);
+      this.controllerOpt.step(vars, vars.map((v) => grads[v.name]!));
+    });
+  }
+
+  /** Correct predictions of a freshly sampled child, in inference mode. */
+  async evalSearch(batch: Batch, _tau: number, seed: number): Promise<number> {
+    const child = childNetwork(decisionsToGenotype(this.controller.sample(rng(seed)), 'child'));
+    try {
+      return await evalChild(this.net, child, batch);
+    } finally {
+      child.dispose();
+    }
+  }
+
+  /** How often each (edge, op) appears among children sampled with a fixed seed, [14, 8] per cell type. */
+  async archValues(): Promise<Alphas> {
+    const n = this.cfg.enas.frequency_samples;
+    const next = rng(seedFor(this.seed, 17));
+    const sum = { normal: cellWeights({ form: 'two-per-node', edges: [] }), reduce: cellWeights({ form: 'two-per-node', edges: [] }) };
+    for (let i = 0; i < n; i++) {
+      const g = decisionsToGenotype(this.controller.sample(next), 'sample');
+      for (const type of ['normal', 'reduce'] as const) {
+        cellWeights(g[type]).forEach((row, e) => row.forEach((w, k) => { sum[type][e]![k]! += w / n; }));
+      }
+    }
+    return sum;
+  }
+
+  /** Fig. 4 shows no entropy for ENAS; the controller's distribution is not a per-edge one. */
+  entropy(): number {
+    return NaN;
+  }
+
+  derive(a: Alphas, name: string): Genotype {
+    return { name, normal: twoPerNode(a.normal), reduce: twoPerNode(a.reduce), source: 'snas-lab search' };
+  }
+
+  dispose(): void {
+    this.sgd.dispose();
+    this.controllerOpt.dispose();
+    this.controller.dispose();
+    this.net.dispose();
+  }
+}

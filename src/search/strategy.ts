@@ -1,0 +1,75 @@
+// What the search engine (engine.ts) asks of a search method: SNAS (snas.ts), DARTS
+// (darts.ts), NASP (nasp.ts) and ENAS (enas.ts) each implement it over the shared search
+// network, so run directories, records, checkpoints and resume are the engine's alone.
+import * as tf from '@tensorflow/tfjs';
+import type { Batch } from '../data/batches.js';
+import type { SearchNetwork } from '../networks/search.js';
+import type { Genotype } from '../space/genotype.js';
+import type { Sgd } from '../train/sgd.js';
+import type { Alphas, CellType } from './architecture.js';
+
+export interface StepInput {
+  /** A training batch (the weights' half of the training split for a bi-level method). */
+  batch: Batch;
+  /** Bi-level methods only: a batch from the other half, for the architecture step. */
+  archBatch?: Batch;
+  tau: number;
+  lr: number;
+  /** Makes the step's randomness (samples, drop-path) a function of (seed, epoch, step). */
+  seed: number;
+}
+
+export interface StepResult {
+  /** The loss the weights were trained on. */
+  loss: number;
+  correct: number;
+  count: number;
+  /** The resource cost term at the step's op weights (log form), NaN where a method has none. */
+  cost: number;
+}
+
+export interface SearchStrategy {
+  readonly net: SearchNetwork;
+  /** True when the weights train on one half of the training split and the architecture on the other. */
+  readonly bilevel: boolean;
+  /** True when the method samples at a temperature (SNAS); the others record none. */
+  readonly tempered: boolean;
+  /** Every tensor of the search's state under a stable name (what a checkpoint saves). */
+  state(): Map<string, tf.Variable>;
+  /** Numbers of state besides tensors (an Adam step count, a reward baseline). */
+  counters(): Record<string, number>;
+  restoreCounters(c: Record<string, number>): void;
+  trainStep(input: StepInput): Promise<StepResult>;
+  /** Correct predictions on a batch under the method's own search-time op weights (SNAS: a fresh Z). */
+  evalSearch(batch: Batch, tau: number, seed: number): Promise<number>;
+  /** The architecture parameters as numbers, [14, 8] per cell type (alphas.json). */
+  archValues(): Promise<Alphas>;
+  /** The entropy of the method's distribution over ops for one cell type; NaN where it has none. */
+  entropy(a: Alphas, type: CellType): number;
+  /** The child under the method's own derivation rule. */
+  derive(a: Alphas, name: string): Genotype;
+  dispose(): void;
+}
+
+/** The shared network's weights and their SGD buffers, under the names every checkpoint uses. */
+export function networkState(net: SearchNetwork, sgd: Sgd): Map<string, tf.Variable> {
+  const out = new Map<string, tf.Variable>();
+  for (const [path, v] of net.namedVariables()) out.set(`net/${path}`, v);
+  for (const [path, v] of net.namedVariables()) if (v.trainable) out.set(`sgd/${path}`, sgd.velocityOf(v));
+  return out;
+}
+
+/** Correct predictions of logits against labels, read back to JavaScript. */
+export async function countCorrect(logits: () => tf.Tensor2D, batch: Batch): Promise<number> {
+  const correct = tf.tidy(() => tf.sum(tf.cast(tf.equal(tf.argMax(logits(), 1), batch.y), 'float32')));
+  const n = (await correct.data())[0]!;
+  correct.dispose();
+  return n;
+}
+
+/** Reads a step's loss, correct count and cost back and disposes them. */
+export async function stepResult(loss: tf.Tensor, correct: tf.Tensor, cost: tf.Tensor | undefined, batch: Batch): Promise<StepResult> {
+  const [l, c, k] = await Promise.all([loss.data(), correct.data(), cost ? cost.data() : Promise.resolve([NaN])]);
+  tf.dispose(cost ? [loss, correct, cost] : [loss, correct]);
+  return { loss: l[0]!, correct: c[0]!, count: batch.y.shape[0], cost: k[0]! };
+}
