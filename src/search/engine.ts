@@ -8,8 +8,9 @@ import * as tf from '@tensorflow/tfjs';
 import { stringify } from 'yaml';
 import type { Config } from '../config/schema.js';
 import { BatchIterator, type Batch } from '../data/batches.js';
-import { subset } from '../data/images.js';
+import type { ImageSet } from '../data/images.js';
 import { loadData } from '../data/load.js';
+import { splitData } from '../data/splits.js';
 import { genotypeToData } from '../space/genotype.js';
 import { temperature } from '../samplers/temperature.js';
 import { cosineLr } from '../train/sgd.js';
@@ -126,14 +127,12 @@ export async function runSearch(opts: SearchOptions): Promise<SearchSummary> {
   const search = createStrategy(cfg, config.seed, imageSize, 10);
   // A bi-level method trains its weights on the first half of the training split and its
   // architecture on the second (DARTS' split); validation stays the held-out split for all.
-  const trainSet = data.split.train;
-  const half = Math.floor(trainSet.labels.length / 2);
-  const range = (a: number, b: number) => Uint32Array.from({ length: b - a }, (_, i) => a + i);
-  const iterator = (set: typeof trainSet, seed: number) => new BatchIterator(set, {
+  const halves = splitData(data.split.train, data.split.test, 'darts');
+  const iterator = (set: ImageSet, seed: number) => new BatchIterator(set, {
     batchSize: data.batchSize, shuffle: true, augment: data.augment, stats: data.stats, seed, dropLast: true,
   });
-  const train = iterator(search.bilevel ? subset(trainSet, range(0, half)) : trainSet, seedFor(config.seed, 21));
-  const archTrain = search.bilevel ? iterator(subset(trainSet, range(half, trainSet.labels.length)), seedFor(config.seed, 22)) : undefined;
+  const train = iterator(search.bilevel ? halves.train : data.split.train, seedFor(config.seed, 21));
+  const archTrain = search.bilevel ? iterator(halves.valid, seedFor(config.seed, 22)) : undefined;
   const valid = new BatchIterator(data.split.valid, { batchSize: data.batchSize, shuffle: false, stats: data.stats, seed: 0 });
   const steps = Math.min(train.batchesPerEpoch(), archTrain?.batchesPerEpoch() ?? Infinity, cfg.steps_per_epoch ?? Infinity);
   if (steps < 1) throw new Error(`${opts.configFile}: the training split (${data.split.train.labels.length} images) is smaller than one batch of ${data.batchSize}`);
