@@ -50,9 +50,9 @@ test('a notebook name that matches nothing exits 1 with the list of notebooks', 
 });
 
 test('subcommands that are not built yet say so and exit non-zero', () => {
-  const r = snas(['train', 'configs/x.yaml']);
+  const r = snas(['sweep', 'configs/x.yaml']);
   assert.equal(r.code, 1);
-  assert.match(r.stderr, /snas train: not available in this version/);
+  assert.match(r.stderr, /snas sweep: not available in this version/);
 });
 
 test('snas env prints the environment record as JSON with the backend that runs', () => {

@@ -127,3 +127,15 @@ test('each criterion alone leaves ops of different kinds tied; the tie sets are 
   assert.ok(single.every((s) => !s.separates), 'no single criterion separates the kinds at stride 1');
   assert.ok(s1.find((s) => s.criteria.length === 3)!.separates, 'all three together do');
 });
+
+test('Table 3 holds a quoted row per paper method and a measured row for each published genotype', async () => {
+  await selectBackend();
+  const { table3Rows, countPublished } = await import('../src/report/complexity.js');
+  const rows = table3Rows(48);
+  const mild = rows.filter((r) => r.method === 'SNAS (mild constraint)');
+  assert.deepEqual(mild.map((r) => r.source), ['paper', 'measured']);
+  assert.equal(mild[0]!.mult_adds_m, 522);
+  assert.equal(mild[1]!.top1_error, undefined, 'ImageNet accuracy is not measured here');
+  assert.equal(mild[1]!.params_m, Number((countPublished('imagenet', 'SNAS_mild', 48).params / 1e6).toFixed(2)));
+  assert.ok(rows.filter((r) => r.source === 'measured').length === 2 && rows.some((r) => r.method === 'MobileNet' && r.source === 'paper'));
+});

@@ -98,12 +98,38 @@ export const SearchSchema = z.object({
   enas: EnasSchema.default({}),
 }).strict();
 
+/** Training a derived network from scratch (snas train); defaults are the CIFAR-10 evaluation's (SNAS-FACTS). */
+export const TrainSchema = z.object({
+  /** A published genotype by name (SNAS_mild, DARTS_V2, ...) or a path to a genotype file (a search run's genotype.json). */
+  genotype: z.string().min(1),
+  epochs: z.number().int().min(1).default(600),
+  layers: z.number().int().min(3).default(20),
+  channels: z.number().int().min(1).default(36),
+  lr: z.number().positive().default(0.025),
+  lr_min: z.number().min(0).default(0),
+  momentum: z.number().min(0).max(1).default(0.9),
+  weight_decay: z.number().min(0).default(3e-4),
+  grad_clip: z.number().min(0).default(5),
+  /** Weight of the auxiliary head's loss (0: no auxiliary head). */
+  auxiliary_weight: z.number().min(0).default(0.4),
+  /** Drop-path probability reached at the last epoch, ramped linearly from 0. */
+  drop_path: z.number().min(0).lt(1).default(0.2),
+  /** SNAS' cells put a BN after each pool, DARTS' do not; null: by the genotype's name (DARTS_* bare). */
+  pool_bn: z.boolean().nullable().default(null),
+  /** Cap on training steps per epoch (null: the whole training split). */
+  steps_per_epoch: z.number().int().min(1).nullable().default(null),
+  /** Cap on test batches per evaluation (null: the whole test set). */
+  eval_batches: z.number().int().min(1).nullable().default(null),
+  checkpoint_every: z.number().int().min(0).default(0),
+}).strict();
+
 const Sections = {
   backend: z.enum(['auto', ...BACKEND_ORDER]).default('auto'),
   scale: z.enum(SCALES).optional(),
   seed: z.number().int().min(0).default(0),
   data: DataSchema.default({}),
   search: SearchSchema.optional(),
+  train: TrainSchema.optional(),
 };
 
 export const ConfigSchema = z.object({
@@ -114,4 +140,5 @@ export const ConfigSchema = z.object({
 
 export type Config = z.infer<typeof ConfigSchema>;
 export type SearchConfig = z.infer<typeof SearchSchema>;
+export type TrainConfig = z.infer<typeof TrainSchema>;
 export type DataConfig = z.infer<typeof DataSchema>;

@@ -62,3 +62,26 @@ export function table3ComplexityRows(channels: number[] = [48, 50]): Row[] {
   }
   return rows;
 }
+
+/**
+ * Table 3 as results/tables/table3 holds it: one row per (method, source). Every paper row is
+ * quoted (source paper); for the rows with a published genotype, a measured row follows with
+ * the parameters and multiply-adds counted here at C = `channels`. Accuracy is not measured
+ * (it needs ImageNet training).
+ */
+export function table3Rows(channels = 48): Row[] {
+  const rows: Row[] = [];
+  for (const r of paperTables().table3) {
+    rows.push({
+      method: r.method, source: 'paper', top1_error: r.top1_error as number, top5_error: r.top5_error as number,
+      params_m: r.params_m as number, mult_adds_m: r.mult_adds_m as number, search_cost_gpu_days: r.search_cost_gpu_days as number | undefined, channels: undefined,
+    });
+    if (!r.genotype) continue;
+    const m = countPublished('imagenet', r.genotype, channels);
+    rows.push({
+      method: r.method, source: 'measured', top1_error: undefined, top5_error: undefined,
+      params_m: millions(m.params, 2), mult_adds_m: millions(m.mult_adds, 1), search_cost_gpu_days: undefined, channels,
+    });
+  }
+  return rows;
+}

@@ -1,7 +1,8 @@
-// A search checkpoint in one file, written atomically: a JSON header (4-byte little-endian
+// A run's checkpoint in one file, written atomically: a JSON header (4-byte little-endian
 // length first) describing named float32 tensors, then their data. Reading checks every
 // name and shape against what the run expects, so a stale or foreign checkpoint is an error.
 import { existsSync, readFileSync } from 'node:fs';
+import * as tf from '@tensorflow/tfjs';
 import { writeAtomicBytes } from '../util/files.js';
 
 export interface SavedTensor {
@@ -53,6 +54,26 @@ export function readCheckpoint<M>(file: string): { meta: M; tensors: Map<string,
     tensors.set(t.name, { name: t.name, shape: t.shape, data });
   }
   return { meta: header.meta, tensors };
+}
+
+/** Writes the named variables of a run's state and its meta. */
+export async function saveState(file: string, meta: unknown, state: Map<string, tf.Variable>): Promise<void> {
+  const tensors: SavedTensor[] = [];
+  for (const [name, v] of state) tensors.push({ name, shape: v.shape, data: (await v.data()) as Float32Array });
+  writeCheckpoint(file, meta, tensors);
+}
+
+/** Assigns every named variable from the checkpoint (each must be there with its shape) and returns the meta. */
+export function restoreState<M>(file: string, state: Map<string, tf.Variable>): M {
+  const { meta, tensors } = readCheckpoint<M>(file);
+  for (const [name, v] of state) {
+    const t = tensors.get(name);
+    if (!t || t.shape.join(',') !== v.shape.join(',')) {
+      throw new CheckpointError(`${file}: tensor ${name} ${t ? `has shape [${t.shape}], expected [${v.shape}]` : 'is missing'}; the checkpoint does not belong to this config`);
+    }
+    v.assign(tf.tensor(t.data, t.shape));
+  }
+  return meta;
 }
 
 /** JSON has no NaN or infinity (records hold NaN where a method has no value): kept as strings. */

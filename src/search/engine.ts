@@ -4,7 +4,6 @@
 // checkpoint ends exactly as an uninterrupted one: every random draw is a function of
 // (seed, epoch, step), and the checkpoint holds all state, optimiser buffers included.
 import { existsSync } from 'node:fs';
-import * as tf from '@tensorflow/tfjs';
 import { stringify } from 'yaml';
 import type { Config } from '../config/schema.js';
 import { BatchIterator, type Batch } from '../data/batches.js';
@@ -16,10 +15,11 @@ import { temperature } from '../samplers/temperature.js';
 import { cosineLr } from '../train/sgd.js';
 import { seedFor } from '../util/rng.js';
 import { cellText, type Alphas } from './architecture.js';
-import { readCheckpoint, writeCheckpoint, type SavedTensor } from './checkpoint.js';
+import { restoreState, saveState } from './checkpoint.js';
 import { childNetwork, evalChild } from './child.js';
 import { createStrategy } from './methods.js';
-import { csv, FILES, RunDir, type RunStatus } from './run-dir.js';
+import type { ProgressStep } from './progress.js';
+import { csv, FILES, RunDir, type RunOptions, type RunStatus } from './run-dir.js';
 import type { SearchStrategy } from './strategy.js';
 
 export const METRIC_COLUMNS = [
@@ -38,32 +38,16 @@ export interface TimingRecord {
 
 export class SearchDiverged extends Error {}
 
-export interface StepInfo {
-  epoch: number;
-  epochs: number;
-  step: number;
-  steps: number;
-  loss: number;
-  acc: number;
+export interface StepInfo extends ProgressStep {
   tau: number;
   entropy: number;
   elapsedS: number;
 }
 
-export interface SearchOptions {
+export interface SearchOptions extends RunOptions {
   config: Config;
-  /** Where the config came from, for messages. */
-  configFile: string;
-  out: string;
-  resume: boolean;
-  force: boolean;
-  environment: () => unknown;
-  command: string;
-  log?: (line: string) => void;
   onStep?: (info: StepInfo) => void;
   onEpoch?: (record: EpochRecord, timing: TimingRecord) => void;
-  /** Test hook: stop (as if killed) after this many training steps in this process. */
-  stopAfterSteps?: number;
 }
 
 export interface SearchSummary {
@@ -88,21 +72,11 @@ interface CheckpointMeta {
 const EMPTY_PARTIAL = { loss: 0, correct: 0, count: 0, cost: 0, steps: 0 };
 
 async function saveCheckpoint(dir: RunDir, search: SearchStrategy, meta: CheckpointMeta): Promise<void> {
-  const tensors: SavedTensor[] = [];
-  for (const [name, v] of search.state()) tensors.push({ name, shape: v.shape, data: (await v.data()) as Float32Array });
-  writeCheckpoint(dir.path(FILES.checkpoint), { ...meta, counters: search.counters() }, tensors);
+  await saveState(dir.path(FILES.checkpoint), { ...meta, counters: search.counters() }, search.state());
 }
 
 function restoreCheckpoint(dir: RunDir, search: SearchStrategy): CheckpointMeta {
-  const file = dir.path(FILES.checkpoint);
-  const { meta, tensors } = readCheckpoint<CheckpointMeta>(file);
-  for (const [name, v] of search.state()) {
-    const t = tensors.get(name);
-    if (!t || t.shape.join(',') !== v.shape.join(',')) {
-      throw new Error(`${file}: tensor ${name} ${t ? `has shape [${t.shape}], expected [${v.shape}]` : 'is missing'}; the checkpoint does not belong to this config`);
-    }
-    v.assign(tf.tensor(t.data, t.shape));
-  }
+  const meta = restoreState<CheckpointMeta>(dir.path(FILES.checkpoint), search.state());
   search.restoreCounters(meta.counters ?? {});
   return meta;
 }
@@ -140,10 +114,8 @@ export async function runSearch(opts: SearchOptions): Promise<SearchSummary> {
 
   let meta: CheckpointMeta = { epochs_done: 0, step: 0, partial: { ...EMPTY_PARTIAL }, records: [], timing: [], alpha_history: [], counters: {} };
   let resumedFrom: SearchSummary['resumedFrom'];
-  const now = () => new Date().toISOString();
-  const startedAt = (resuming && dir.status()?.started_at) || now();
-  const setStatus = (status: RunStatus['status'], message?: string) =>
-    dir.writeJson(FILES.status, { status, command: opts.command, started_at: startedAt, updated_at: now(), epochs_done: meta.epochs_done, ...(message ? { message } : {}) });
+  const writeStatus = dir.statusWriter(opts.command, resuming);
+  const setStatus = (status: RunStatus['status'], message?: string) => writeStatus(status, meta.epochs_done, message);
   try {
     if (resuming && existsSync(dir.path(FILES.checkpoint))) {
       meta = restoreCheckpoint(dir, search);

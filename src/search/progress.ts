@@ -1,6 +1,18 @@
-// Progress of a search on the terminal: one self-rewriting line on a TTY (epoch, step, loss,
+// Progress of a search or a training run on the terminal: one self-rewriting line on a TTY (epoch, step, loss,
 // accuracy, temperature, entropy, ETA), plain lines otherwise (a few per epoch).
-import type { EpochRecord, StepInfo, TimingRecord } from './engine.js';
+import type { EpochRecord, TimingRecord } from './engine.js';
+
+/** What a progress line shows of a step; tau and entropy only where the run has them (searches). */
+export interface ProgressStep {
+  epoch: number;
+  epochs: number;
+  step: number;
+  steps: number;
+  loss: number;
+  acc: number;
+  tau?: number;
+  entropy?: number;
+}
 
 function clock(s: number): string {
   if (!Number.isFinite(s)) return '--:--';
@@ -20,14 +32,15 @@ export class SearchProgress {
     this.tty = tty ?? Boolean(out.isTTY);
   }
 
-  step(i: StepInfo): void {
+  step(i: ProgressStep): void {
     this.stepsDone++;
     const perStep = (performance.now() - this.started) / 1000 / this.stepsDone;
     const left = (i.epochs - i.epoch - 1) * i.steps + (i.steps - i.step);
     const width = 20;
     const filled = Math.round((i.step / i.steps) * width);
     const text = `epoch ${i.epoch + 1}/${i.epochs} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] step ${i.step}/${i.steps}`
-      + `  loss ${i.loss.toFixed(3)}  acc ${(100 * i.acc).toFixed(1)}%  tau ${i.tau.toFixed(3)}  H ${i.entropy.toFixed(2)}  ETA ${clock(perStep * left)}`;
+      + `  loss ${i.loss.toFixed(3)}  acc ${(100 * i.acc).toFixed(1)}%${i.tau !== undefined && Number.isFinite(i.tau) ? `  tau ${i.tau.toFixed(3)}` : ''}`
+      + `${i.entropy !== undefined && Number.isFinite(i.entropy) ? `  H ${i.entropy.toFixed(2)}` : ''}  ETA ${clock(perStep * left)}`;
     if (this.tty) {
       this.out.write(`\r${text}\x1b[K`);
     } else {
@@ -39,12 +52,17 @@ export class SearchProgress {
     }
   }
 
-  epoch(r: EpochRecord, t: TimingRecord): void {
+  /** A line of its own (an epoch's summary), clearing the progress line on a terminal. */
+  line(text: string): void {
     if (this.tty) this.out.write('\r\x1b[K');
     this.lastPlain = -1;
+    this.out.write(`${text}\n`);
+  }
+
+  epoch(r: EpochRecord, t: TimingRecord): void {
     const pct = (v: number | string) => `${(100 * Number(v)).toFixed(1)}%`;
-    this.out.write(`epoch ${r.epoch}: train loss ${Number(r.train_loss).toFixed(3)} acc ${pct(r.train_acc)}, search val ${pct(r.search_val_acc)}, `
+    this.line(`epoch ${r.epoch}: train loss ${Number(r.train_loss).toFixed(3)} acc ${pct(r.train_acc)}, search val ${pct(r.search_val_acc)}, `
       + `child val ${pct(r.child_val_acc)}, entropy ${Number(r.entropy_normal).toFixed(2)}/${Number(r.entropy_reduce).toFixed(2)}, `
-      + `tau ${Number(r.tau).toFixed(3)}, ${t.seconds.toFixed(1)} s (${t.images_per_s.toFixed(0)} img/s)\n`);
+      + `tau ${Number(r.tau).toFixed(3)}, ${t.seconds.toFixed(1)} s (${t.images_per_s.toFixed(0)} img/s)`);
   }
 }

@@ -16,6 +16,22 @@ export interface RunStatus {
   message?: string;
 }
 
+/** What every run (a search, a training) is told besides its config. */
+export interface RunOptions {
+  /** Where the config came from, for messages. */
+  configFile: string;
+  out: string;
+  resume: boolean;
+  force: boolean;
+  /** The environment record written as environment.json. */
+  environment: () => unknown;
+  /** The command line, recorded in run.json. */
+  command: string;
+  log?: (line: string) => void;
+  /** Test hook: stop (as if killed) after this many training steps in this process. */
+  stopAfterSteps?: number;
+}
+
 export const FILES = {
   config: 'config.yaml', environment: 'environment.json', status: 'run.json', metrics: 'metrics.csv', timing: 'timing.csv',
   alphas: 'alphas.json', alphaHistory: 'alpha_history.jsonl', genotype: 'genotype.json', checkpoint: 'checkpoint.bin',
@@ -55,6 +71,15 @@ export class RunDir {
       throw new RunDirError(`${this.dir}: --resume with a config that differs from the run's (${this.path(FILES.config)}); use --force to start over`);
     }
     return true;
+  }
+
+  /** A status writer for one run: keeps the start time across resumes and stamps every update. */
+  statusWriter(command: string, resuming: boolean): (status: RunStatus['status'], epochsDone: number, message?: string) => void {
+    const now = () => new Date().toISOString();
+    const startedAt = (resuming && this.status()?.started_at) || now();
+    return (status, epochsDone, message) => this.writeJson(FILES.status, {
+      status, command, started_at: startedAt, updated_at: now(), epochs_done: epochsDone, ...(message ? { message } : {}),
+    });
   }
 
   write(name: string, text: string): void {

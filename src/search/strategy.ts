@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Batch } from '../data/batches.js';
 import type { SearchNetwork } from '../networks/search.js';
 import type { Genotype } from '../space/genotype.js';
+import type { Module } from '../nn/module.js';
 import type { Sgd } from '../train/sgd.js';
 import type { Alphas, CellType } from './architecture.js';
 
@@ -51,8 +52,8 @@ export interface SearchStrategy {
   dispose(): void;
 }
 
-/** The shared network's weights and their SGD buffers, under the names every checkpoint uses. */
-export function networkState(net: SearchNetwork, sgd: Sgd): Map<string, tf.Variable> {
+/** A network's variables and their SGD buffers, under the names every checkpoint uses. */
+export function networkState(net: Module, sgd: Sgd): Map<string, tf.Variable> {
   const out = new Map<string, tf.Variable>();
   for (const [path, v] of net.namedVariables()) out.set(`net/${path}`, v);
   for (const [path, v] of net.namedVariables()) if (v.trainable) out.set(`sgd/${path}`, sgd.velocityOf(v));

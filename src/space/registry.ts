@@ -31,7 +31,7 @@ export function genotypeByName(name: string): Genotype {
   return g;
 }
 
-/** A published genotype by name, or one read from a JSON/YAML file ({normal, reduce[, source]}). */
+/** A published genotype by name, or one read from a JSON/YAML file ({[name,] normal, reduce[, source]}, as a search's genotype.json). */
 export function resolveGenotype(nameOrFile: string): Genotype {
   if (/\.(json|ya?ml)$/i.test(nameOrFile)) {
     let text: string;
@@ -40,8 +40,9 @@ export function resolveGenotype(nameOrFile: string): Genotype {
     } catch (err) {
       throw new GenotypeError(`${nameOrFile}: cannot read the genotype: ${(err as Error).message}`);
     }
-    const name = nameOrFile.replace(/^.*[\\/]/, '').replace(/\.(json|ya?ml)$/i, '');
-    return parseGenotype(name, parse(text), nameOrFile);
+    const { name, ...cells } = (parse(text) ?? {}) as { name?: unknown };
+    const fallback = nameOrFile.replace(/^.*[\\/]/, '').replace(/\.(json|ya?ml)$/i, '');
+    return parseGenotype(typeof name === 'string' ? name : fallback, cells, nameOrFile);
   }
   return genotypeByName(nameOrFile);
 }

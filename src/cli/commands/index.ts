@@ -9,12 +9,13 @@ import { notebooks } from './notebooks.js';
 import { planned } from './planned.js';
 import { reproduce } from './reproduce.js';
 import { search } from './search.js';
+import { train } from './train.js';
 
 export const COMMANDS: Record<string, Command> = {
   count,
   search,
   calibrate,
-  train: planned('train', 'train a derived network from scratch', 'snas train CONFIG.yaml [--seed N] [--out DIR] [--resume]'),
+  train,
   bench,
   sweep: planned('sweep', 'run a grid of searches (e.g. the temperature ablation)', 'snas sweep CONFIG.yaml [--workers N]'),
   dataset,

@@ -6,8 +6,8 @@ import { runSearch, SearchDiverged } from '../../search/engine.js';
 import { SearchProgress } from '../../search/progress.js';
 import { projectRoot } from '../../util/root.js';
 import { EXIT, UsageError } from '../usage.js';
-import { help, parse, SCALE_HELP, type Command } from '../command.js';
-import { readSearchConfig } from '../search-config.js';
+import { help, parse, type Command } from '../command.js';
+import { applySeed, readSearchConfig, RUN_HELP, RUN_OPTIONS } from '../search-config.js';
 
 export const search: Command = {
   summary: 'run an architecture search from a config',
@@ -20,26 +20,14 @@ environment.json, run.json (status), metrics.csv (per epoch: train loss and accu
 validation accuracy under freshly sampled Z, child accuracy without finetuning, entropies,
 temperature, cost, derived cells), timing.csv, alphas.json, alpha_history.jsonl,
 genotype.json, and checkpoint.bin (written atomically every epoch).
-  --seed N       the run's seed (default: the config's)
-  --out DIR      the run directory
-  --resume       continue an unfinished run from its checkpoint (same config)
-  --force        overwrite the run directory, even a finished run
-${SCALE_HELP}; the config's scales.<scale> section applies
-Exit codes: 0 done, 1 runtime failure (e.g. a diverged loss; the last checkpoint is kept),
-2 bad config or arguments (nothing written).`,
+${RUN_HELP}`,
   async run(args) {
-    const { values, positionals } = parse('search', args, {
-      seed: { type: 'string' }, out: { type: 'string' }, resume: { type: 'boolean' }, force: { type: 'boolean' }, scale: { type: 'string' },
-    }, true);
+    const { values, positionals } = parse('search', args, { ...RUN_OPTIONS }, true);
     if (values.help) return help(this);
     if (positionals.length !== 1) throw new UsageError('snas search: expected one CONFIG.yaml');
     const file = positionals[0]!;
     const { config, scale, name } = readSearchConfig(file, values.scale);
-    if (values.seed !== undefined) {
-      const seed = Number(values.seed);
-      if (!Number.isInteger(seed) || seed < 0) throw new UsageError(`--seed: expected a non-negative integer, got '${String(values.seed)}'`);
-      config.seed = seed;
-    }
+    applySeed(config, values.seed);
     const out = resolve(typeof values.out === 'string' ? values.out : join(projectRoot(), 'results', 'runs', 'search', `${name}-${scale}-seed${config.seed}`));
     const backend = await selectBackend({ requested: config.backend, requestedBy: `${file}: backend`, log: (l) => console.error(l) });
     const progress = new SearchProgress();
