@@ -1,10 +1,14 @@
-// Across-seed statistics of search runs, the band figure, and Table 1's quoted and measured rows.
+// Across-seed statistics of runs, the band figure, Tables 1 and 2's quoted and measured rows,
+// the claims of Sec. 3.1, and the random-cell baseline's sampler.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { bandFigure } from '../src/report/band-figure.js';
 import { claimRows, derivationDrop, entropyRatio } from '../src/report/claims.js';
 import { paperTables } from '../src/report/paper.js';
 import { TABLE1_COLUMNS, table1Rows } from '../src/report/table1.js';
+import { TABLE2_COLUMNS, table2Rows } from '../src/report/table2.js';
+import { randomCell } from '../src/space/sample.js';
+import { rng } from '../src/util/rng.js';
 import type { EpochRecord } from '../src/search/engine.js';
 import { epochBand, finalStats } from '../src/search/seeds.js';
 
@@ -67,4 +71,42 @@ test("Sec. 3.1's claims are judged from the runs, and can come out either way", 
   assert.ok(Math.abs(entropyRatio(dartsLike) - 28 / 29) < 1e-12);
   assert.deepEqual(claimRows(snasLike, dartsLike).map((r) => r.held), ['yes', 'yes']);
   assert.deepEqual(claimRows(dartsLike, snasLike).map((r) => r.held), ['no', 'no']);
+});
+
+test('table2Rows puts the cells trained here under their paper method, with error mean and std over seeds', () => {
+  const run = (error: number, seed: number) => ({
+    seed, dir: 'x', reused: false, records: [],
+    result: { genotype: 'g', epochs: 1, test_acc: 1 - error / 100, test_error: error, params: 32_000, params_with_aux: 40_000, mult_adds: 1, params_paper_size: 2_900_000, seconds: 1 },
+  });
+  const rows = table2Rows([
+    { method: 'SNAS + mild constraint + cutout', cell: 'published SNAS_mild', runs: [run(40, 0), run(44, 1)], scale: 'quick', hardware: 'test' },
+    { method: 'NASP + cutout', cell: 'found here', runs: [run(50, 0)], searchHours: 0.5, scale: 'quick', hardware: 'test' },
+  ]);
+  const at = rows.findIndex((r) => r.method === 'SNAS + mild constraint + cutout' && r.source === 'paper');
+  const m = rows[at + 1]!;
+  assert.equal(m.source, 'measured');
+  assert.equal(m.test_error, 42);
+  assert.ok(Math.abs(Number(m.test_error_std) - Math.sqrt(8)) < 1e-12);
+  assert.equal(m.params_m, 2.9);
+  assert.equal(m.params_m_trained, 0.032);
+  const last = rows[rows.length - 1]!;
+  assert.deepEqual([last.method, last.test_error_std, last.search_hours], ['NASP + cutout', undefined, 0.5]);
+  for (const r of rows) assert.deepEqual(Object.keys(r), [...TABLE2_COLUMNS]);
+});
+
+test('random cells are drawn from DARTS space: two distinct inputs per node, no none, repeatable', () => {
+  const a = randomCell(rng(3));
+  assert.deepEqual(randomCell(rng(3)), a);
+  assert.equal(a.edges.length, 8);
+  for (let node = 2; node < 6; node++) {
+    const ins = a.edges.filter((e) => e.node === node).map((e) => e.input);
+    assert.equal(new Set(ins).size, 2);
+    assert.ok(ins.every((i) => i >= 0 && i < node));
+  }
+  assert.ok(a.edges.every((e) => e.op !== 'none'));
+  // every input of node 5 turns up over many draws
+  const next = rng(9);
+  const seen = new Set<number>();
+  for (let i = 0; i < 200; i++) for (const e of randomCell(next).edges) if (e.node === 5) seen.add(e.input);
+  assert.deepEqual([...seen].sort(), [0, 1, 2, 3, 4]);
 });

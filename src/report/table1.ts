@@ -4,7 +4,7 @@
 // search's own time in hours per seed on the hardware at hand.
 import type { EpochRecord } from '../search/engine.js';
 import { finalStats } from '../search/seeds.js';
-import { paperTables, type PaperRow } from './paper.js';
+import { paperTables, withMeasured, type PaperRow } from './paper.js';
 import type { Row } from './table.js';
 
 export interface MeasuredSearch {
@@ -51,12 +51,5 @@ function paperRow(p: PaperRow): Row {
  * (search time per seed in hours); measured methods the paper's Table 1 lacks come last.
  */
 export function table1Rows(measured: MeasuredSearch[]): Row[] {
-  const paper = paperTables().table1;
-  const rows: Row[] = [];
-  for (const p of paper) {
-    rows.push(paperRow(p));
-    for (const m of measured.filter((x) => x.method === p.method)) rows.push(measuredRow(m));
-  }
-  for (const m of measured.filter((x) => !paper.some((p) => p.method === x.method))) rows.push(measuredRow(m));
-  return rows;
+  return withMeasured(paperTables().table1, measured, paperRow, measuredRow);
 }

@@ -1,6 +1,7 @@
-// A search run as a reusable result: a finished run directory with the same config is read
-// back instead of recomputed; an unfinished one resumes from its checkpoint; one whose config
-// changed starts over. Used by `snas calibrate` and the notebooks.
+// A run as a reusable result: a finished run directory with the same config is read back
+// instead of recomputed; an unfinished one resumes from its checkpoint; one whose config
+// changed starts over. Used by `snas calibrate` and the notebooks (searches here, trainings in
+// src/train/runs.ts).
 import { existsSync, readFileSync } from 'node:fs';
 import { stringify } from 'yaml';
 import { parseGenotype, type Genotype } from '../space/genotype.js';
@@ -22,21 +23,32 @@ export interface SearchResult {
 
 export type EnsureOptions = Omit<SearchOptions, 'resume' | 'force'>;
 
-export async function ensureSearch(opts: EnsureOptions): Promise<SearchResult> {
-  const dir = new RunDir(opts.out);
-  const configText = stringify(opts.config);
+/**
+ * Runs `run` into `out` unless a finished run with the same config is there: then nothing is
+ * computed and the caller reads it back. An unfinished run with the same config resumes; one
+ * with another config starts over. Returns whether the run was reused.
+ */
+export async function ensureRun(
+  out: string, config: unknown, log: (line: string) => void, run: (flags: { resume: boolean; force: boolean }) => Promise<unknown>,
+): Promise<boolean> {
+  const dir = new RunDir(out);
+  const configText = stringify(config);
   const recorded = existsSync(dir.path(FILES.config)) ? readFileSync(dir.path(FILES.config), 'utf8') : undefined;
   const status = dir.status();
   const same = recorded === configText;
-  const log = opts.log ?? (() => {});
   if (status?.status === 'finished' && same) {
-    log(`${opts.out}: finished run with the same config, reused`);
-    return read(dir, true);
+    log(`${out}: finished run with the same config, reused`);
+    return true;
   }
   const resume = same && status !== undefined && existsSync(dir.path(FILES.checkpoint));
-  if (recorded !== undefined && !same) log(`${opts.out}: the config changed; starting over`);
-  await runSearch({ ...opts, resume, force: !resume });
-  return read(dir, false);
+  if (recorded !== undefined && !same) log(`${out}: the config changed; starting over`);
+  await run({ resume, force: !resume });
+  return false;
+}
+
+export async function ensureSearch(opts: EnsureOptions): Promise<SearchResult> {
+  const reused = await ensureRun(opts.out, opts.config, opts.log ?? (() => {}), (flags) => runSearch({ ...opts, ...flags }));
+  return read(new RunDir(opts.out), reused);
 }
 
 function read(dir: RunDir, reused: boolean): SearchResult {

@@ -55,7 +55,7 @@ function pct(v: number | string): string {
 }
 
 /** Per epoch across seeds (x = the epoch numbers every seed reached): the mean and the range (min to max) of one metric column. */
-export function epochBand(runs: { records: EpochRecord[] }[], column: keyof EpochRecord): Band {
+export function epochBand<R extends { epoch: number | string }>(runs: { records: R[] }[], column: keyof R): Band {
   const epochs = Math.min(...runs.map((r) => r.records.length));
   const band: Band = { x: [], mean: [], lo: [], hi: [] };
   for (let e = 0; e < epochs; e++) {

@@ -2,7 +2,7 @@
 // edge independently picks one op, op k with probability softmax(logits)_k.
 import type { Rng } from '../util/rng.js';
 import type { CellGenotype } from './genotype.js';
-import { EDGE_LIST, EDGES, PRIMITIVES } from './primitives.js';
+import { EDGE_LIST, EDGES, PRIMITIVES, STEPS } from './primitives.js';
 
 export function softmax(row: readonly number[]): number[] {
   const m = Math.max(...row);
@@ -31,4 +31,17 @@ export function sampleChild(logits: readonly (readonly number[])[], next: Rng): 
     form: 'edge-all',
     edges: EDGE_LIST.map((e, i) => ({ ...e, op: PRIMITIVES[categorical(softmax([...logits[i]!]), next)]! })),
   };
+}
+
+/** A cell drawn uniformly from DARTS' discrete space: per node two distinct inputs, each with one of the 7 ops other than 'none'. */
+export function randomCell(next: Rng): CellGenotype {
+  const ops = PRIMITIVES.filter((p) => p !== 'none');
+  const edges = [];
+  for (let node = 2; node < 2 + STEPS; node++) {
+    const first = Math.floor(next() * node);
+    let second = Math.floor(next() * (node - 1));
+    if (second >= first) second++;
+    for (const input of [first, second].sort((a, b) => a - b)) edges.push({ input, node, op: ops[Math.floor(next() * ops.length)]! });
+  }
+  return { form: 'two-per-node', edges };
 }

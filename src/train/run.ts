@@ -57,6 +57,13 @@ interface Meta {
 
 export const RESULT_FILE = 'result.json';
 
+/** A short name for a genotype reference in run directory names: the name, or the file's name (its folder's for a search's genotype.json). */
+export function genotypeLabel(ref: string): string {
+  const parts = ref.split(/[\\/]/).filter(Boolean);
+  const file = (parts[parts.length - 1] ?? ref).replace(/\.(json|ya?ml)$/i, '');
+  return file === 'genotype' && parts.length > 1 ? parts[parts.length - 2]! : file;
+}
+
 export class TrainingDiverged extends Error {}
 
 export async function runTraining(opts: TrainOptions): Promise<{ dir: string; records: TrainRecord[]; result?: TrainResult }> {

@@ -1,9 +1,9 @@
 // snas train: a derived network trained from scratch, from a config, into a run directory.
-import { basename, extname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { selectBackend } from '../../backends/index.js';
 import { environmentRecord } from '../../report/environment.js';
 import { SearchProgress } from '../../search/progress.js';
-import { runTraining, TrainingDiverged } from '../../train/run.js';
+import { genotypeLabel, runTraining, TrainingDiverged } from '../../train/run.js';
 import { projectRoot } from '../../util/root.js';
 import { EXIT, UsageError } from '../usage.js';
 import { help, parse, type Command } from '../command.js';
@@ -30,8 +30,7 @@ ${RUN_HELP}`,
     const { config, scale, name } = readTrainConfig(file, values.scale);
     if (typeof values.genotype === 'string') config.train.genotype = values.genotype;
     applySeed(config, values.seed);
-    const label = basename(config.train.genotype, extname(config.train.genotype));
-    const out = resolve(typeof values.out === 'string' ? values.out : join(projectRoot(), 'results', 'runs', 'train', `${name}-${label}-${scale}-seed${config.seed}`));
+    const out = resolve(typeof values.out === 'string' ? values.out : join(projectRoot(), 'results', 'runs', 'train', `${name}-${genotypeLabel(config.train.genotype)}-${scale}-seed${config.seed}`));
     const backend = await selectBackend({ requested: config.backend, requestedBy: `${file}: backend`, log: (l) => console.error(l) });
     const progress = new SearchProgress();
     try {
