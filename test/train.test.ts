@@ -1,7 +1,7 @@
 // Evaluation training: its pieces (drop-path ramp and scaling, the auxiliary loss weight, the
 // cosine learning rate) and `snas train` end to end (determinism, resume, records, errors).
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -94,6 +94,34 @@ test('snas train: a search genotype file trains; an unknown genotype exits 2 nam
     const again = snas(['train', CONFIG, '--scale', 'smoke', '--genotype', g, '--out', join(dir, 'y')]);
     assert.equal(again.code, 2);
     assert.match(again.stderr, /finished run; use --force/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('every search and training config validates at every scale', () => {
+  for (const folder of ['search', 'train']) {
+    for (const f of readdirSync(join(ROOT, 'configs', folder)).filter((n) => n.endsWith('.yaml'))) {
+      const raw = readYaml(join(ROOT, 'configs', folder, f)) as Record<string, unknown>;
+      if (!(folder in raw)) continue; // data-only records (imagenet-snas-mild.yaml)
+      for (const scale of ['smoke', 'quick', 'paper'] as const) {
+        const c = configAtScale(raw, f, scale);
+        assert.ok(folder === 'search' ? c.search : c.train, `${f} at ${scale}`);
+      }
+    }
+  }
+});
+
+test('--dry-run prints the plan and an estimate from timed steps, and writes nothing', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'snas-dry-'));
+  try {
+    for (const args of [['search', join(ROOT, 'configs', 'search', 'darts-2nd.yaml')], ['train', CONFIG]]) {
+      const r = snas([...args, '--scale', 'smoke', '--dry-run', '--out', join(dir, args[0]!)]);
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /plan: .*\n\s+2 epochs x 3 steps = 6 steps, 1 evaluation batches per epoch\n\s+timed here \(backend \w+\): [\d.]+ s per step/);
+      assert.match(r.stdout, /estimate: [\d.]+ hours/);
+      assert.ok(!existsSync(join(dir, args[0]!)), 'a dry run writes no run directory');
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { selectBackend } from '../../backends/index.js';
 import { environmentRecord } from '../../report/environment.js';
 import { runSearch, SearchDiverged } from '../../search/engine.js';
+import { planSearch, planText } from '../../search/plan.js';
 import { SearchProgress } from '../../search/progress.js';
 import { projectRoot } from '../../util/root.js';
 import { EXIT, UsageError } from '../usage.js';
@@ -11,7 +12,7 @@ import { applySeed, readSearchConfig, RUN_HELP, RUN_OPTIONS } from '../search-co
 
 export const search: Command = {
   summary: 'run an architecture search from a config',
-  usage: `snas search CONFIG.yaml [--seed N] [--out DIR] [--resume] [--force] [--scale S]
+  usage: `snas search CONFIG.yaml [--seed N] [--out DIR] [--resume] [--force] [--scale S] [--dry-run]
 
 Runs the search a config describes (configs/search/*.yaml; search.method: snas, darts, nasp or
 enas) into a run directory (default
@@ -20,9 +21,10 @@ environment.json, run.json (status), metrics.csv (per epoch: train loss and accu
 validation accuracy under freshly sampled Z, child accuracy without finetuning, entropies,
 temperature, cost, derived cells), timing.csv, alphas.json, alpha_history.jsonl,
 genotype.json, and checkpoint.bin (written atomically every epoch).
+  --dry-run      validate, print the plan and an estimate of its cost from a few timed steps; write nothing
 ${RUN_HELP}`,
   async run(args) {
-    const { values, positionals } = parse('search', args, { ...RUN_OPTIONS }, true);
+    const { values, positionals } = parse('search', args, { ...RUN_OPTIONS, 'dry-run': { type: 'boolean' } }, true);
     if (values.help) return help(this);
     if (positionals.length !== 1) throw new UsageError('snas search: expected one CONFIG.yaml');
     const file = positionals[0]!;
@@ -30,6 +32,10 @@ ${RUN_HELP}`,
     applySeed(config, values.seed);
     const out = resolve(typeof values.out === 'string' ? values.out : join(projectRoot(), 'results', 'runs', 'search', `${name}-${scale}-seed${config.seed}`));
     const backend = await selectBackend({ requested: config.backend, requestedBy: `${file}: backend`, log: (l) => console.error(l) });
+    if (values['dry-run']) {
+      console.log(planText(await planSearch(config), backend.name));
+      return EXIT.ok;
+    }
     const progress = new SearchProgress();
     try {
       const summary = await runSearch({

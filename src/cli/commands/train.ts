@@ -2,6 +2,7 @@
 import { join, resolve } from 'node:path';
 import { selectBackend } from '../../backends/index.js';
 import { environmentRecord } from '../../report/environment.js';
+import { planText, planTraining } from '../../search/plan.js';
 import { SearchProgress } from '../../search/progress.js';
 import { genotypeLabel, runTraining, TrainingDiverged } from '../../train/run.js';
 import { projectRoot } from '../../util/root.js';
@@ -11,7 +12,7 @@ import { applySeed, readTrainConfig, RUN_HELP, RUN_OPTIONS } from '../search-con
 
 export const train: Command = {
   summary: 'train a derived network from scratch',
-  usage: `snas train CONFIG.yaml [--genotype NAME|FILE] [--seed N] [--out DIR] [--resume] [--force] [--scale S]
+  usage: `snas train CONFIG.yaml [--genotype NAME|FILE] [--seed N] [--out DIR] [--resume] [--force] [--scale S] [--dry-run]
 
 Trains the CIFAR evaluation network of a genotype (configs/train/*.yaml: train.genotype is a
 published name such as SNAS_mild or DARTS_V2, or a search run's genotype.json) into a run
@@ -21,9 +22,10 @@ and accuracy), checkpoint.bin (atomically, every epoch), and at the end result.j
 error, parameters with and without the auxiliary head, multiply-adds, parameters at the
 paper's size).
   --genotype     the genotype to train instead of the config's
+  --dry-run      validate, print the plan and an estimate of its cost from a few timed steps; write nothing
 ${RUN_HELP}`,
   async run(args) {
-    const { values, positionals } = parse('train', args, { genotype: { type: 'string' }, ...RUN_OPTIONS }, true);
+    const { values, positionals } = parse('train', args, { genotype: { type: 'string' }, ...RUN_OPTIONS, 'dry-run': { type: 'boolean' } }, true);
     if (values.help) return help(this);
     if (positionals.length !== 1) throw new UsageError('snas train: expected one CONFIG.yaml');
     const file = positionals[0]!;
@@ -32,6 +34,10 @@ ${RUN_HELP}`,
     applySeed(config, values.seed);
     const out = resolve(typeof values.out === 'string' ? values.out : join(projectRoot(), 'results', 'runs', 'train', `${name}-${genotypeLabel(config.train.genotype)}-${scale}-seed${config.seed}`));
     const backend = await selectBackend({ requested: config.backend, requestedBy: `${file}: backend`, log: (l) => console.error(l) });
+    if (values['dry-run']) {
+      console.log(planText(await planTraining(config), backend.name));
+      return EXIT.ok;
+    }
     const progress = new SearchProgress();
     try {
       const { result } = await runTraining({
