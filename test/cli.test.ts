@@ -49,12 +49,6 @@ test('a notebook name that matches nothing exits 1 with the list of notebooks', 
   assert.match(r.stderr, /no single notebook matches 'no-such-notebook'; notebooks: 00-environment/);
 });
 
-test('subcommands that are not built yet say so and exit non-zero', () => {
-  const r = snas(['sweep', 'configs/x.yaml']);
-  assert.equal(r.code, 1);
-  assert.match(r.stderr, /snas sweep: not available in this version/);
-});
-
 test('snas env prints the environment record as JSON with the backend that runs', () => {
   const r = snas(['env'], { SNAS_BACKEND: 'cpu' });
   assert.equal(r.code, 0, r.stderr);

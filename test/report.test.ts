@@ -41,3 +41,30 @@ test('figure ids are unique within a process', () => {
   const b = figureHtml({ data: [] });
   assert.notEqual(a.match(/id="([^"]+)"/)![1], b.match(/id="([^"]+)"/)![1]);
 });
+
+test('the results index shows every table under results/tables inline, with its caption and links', async () => {
+  const { mkdtempSync, rmSync, readFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { publishIndex } = await import('../src/notebooks/publish.js');
+  const { writeTable } = await import('../src/report/write-table.js');
+  const { environmentRecord } = await import('../src/report/environment.js');
+  const { selectBackend } = await import('../src/backends/index.js');
+  const backend = await selectBackend();
+  const dir = mkdtempSync(join(tmpdir(), 'snas-index-'));
+  const saved = process.env.SNAS_RESULTS;
+  process.env.SNAS_RESULTS = dir;
+  try {
+    writeTable('table9', [{ method: 'SNAS', source: 'measured', search_val_acc: 42.5 }], 'Table 9: a caption');
+    publishIndex(dir, { scale: 'smoke', started: 'now', seconds: 1, notebooks: [], environment: environmentRecord(backend) });
+    const html = readFileSync(join(dir, 'index.html'), 'utf8');
+    assert.match(html, /<h2>Tables<\/h2>/);
+    assert.match(html, /href="tables\/table9\.csv"/);
+    assert.match(html, /Table 9: a caption/);
+    assert.match(html, /42\.5/);
+  } finally {
+    if (saved === undefined) delete process.env.SNAS_RESULTS;
+    else process.env.SNAS_RESULTS = saved;
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

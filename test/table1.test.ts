@@ -110,3 +110,12 @@ test('random cells are drawn from DARTS space: two distinct inputs per node, no 
   for (let i = 0; i < 200; i++) for (const e of randomCell(next).edges) if (e.node === 5) seen.add(e.input);
   assert.deepEqual([...seen].sort(), [0, 1, 2, 3, 4]);
 });
+
+test('the ablation reading names the extremes of its table, the gap by its size', async () => {
+  const { ablationReading } = await import('../src/report/ablation.js');
+  const row = (schedule: string, h: number, gap: number, child: number) => ({ schedule, 'entropy normal': h, 'entropy reduce': h, 'gap (points)': gap, 'child %': child });
+  const lines = ablationReading([row('a', 20, -3, 30), row('b', 25, 0.5, 10), row('c', 28, 2, 20)]);
+  assert.match(lines[0]!, /Lowest final entropy .*: a \(40\.0 nats\); highest: c/);
+  assert.match(lines[1]!, /closest: b \(gap 0\.5 points\); furthest apart: a \(-3\.0\)/);
+  assert.match(lines[2]!, /Best child .*: a \(30\.0%\); worst: b/);
+});

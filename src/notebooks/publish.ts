@@ -1,8 +1,10 @@
 // Publishes a results folder: the rendered notebooks, the environment they ran on, and an
 // index.html that links everything and opens offline.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { EnvironmentRecord } from '../report/environment.js';
-import { escapeHtml } from '../report/table.js';
+import { escapeHtml, tableHtml } from '../report/table.js';
+import { parseCsv } from '../search/run-dir.js';
 import { writeAtomic } from '../util/files.js';
 import type { NotebookResult } from './run.js';
 
@@ -37,10 +39,26 @@ backend <b>${escapeHtml(env.backend.name)}</b> on ${env.machine.cores} cores (${
 git ${escapeHtml(env.git.commit ?? 'unknown')}${env.git.dirty ? ' (with uncommitted changes)' : ''}.</p>
 <h2>Notebooks</h2>
 <table>${rows.join('\n')}</table>
+${tablesSection(resultsDir)}
 <h2>Environment</h2>
 <pre>${escapeHtml(JSON.stringify(env, null, 2))}</pre>
 <p>Every number in these notebooks was computed by the code at that commit, except figures marked as quoted from the paper.</p>
 </body></html>
 `;
   writeAtomic(join(resultsDir, 'index.html'), html);
+}
+
+/** Every table under RESULTS/tables (NAME.csv with its NAME.md caption), inline and linked. */
+function tablesSection(resultsDir: string): string {
+  const dir = join(resultsDir, 'tables');
+  if (!existsSync(dir)) return '';
+  const names = readdirSync(dir).filter((f) => f.endsWith('.csv')).map((f) => f.slice(0, -4)).sort();
+  const parts = names.map((name) => {
+    const md = join(dir, `${name}.md`);
+    const first = existsSync(md) ? readFileSync(md, 'utf8').split('\n\n')[0]!.trim() : '';
+    const caption = first && !first.startsWith('|') ? first : name;
+    const rows = parseCsv(readFileSync(join(dir, `${name}.csv`), 'utf8')) as Record<string, string | number>[];
+    return `<h3 id="${escapeHtml(name)}">${escapeHtml(name)} (<a href="tables/${escapeHtml(name)}.csv">csv</a>, <a href="tables/${escapeHtml(name)}.md">md</a>)</h3>\n${tableHtml(rows, { caption })}`;
+  });
+  return parts.length ? `<h2>Tables</h2>\n${parts.join('\n')}` : '';
 }

@@ -48,10 +48,12 @@ export async function ensureRun(
 
 export async function ensureSearch(opts: EnsureOptions): Promise<SearchResult> {
   const reused = await ensureRun(opts.out, opts.config, opts.log ?? (() => {}), (flags) => runSearch({ ...opts, ...flags }));
-  return read(new RunDir(opts.out), reused);
+  return readSearchRun(opts.out, reused);
 }
 
-function read(dir: RunDir, reused: boolean): SearchResult {
+/** A search run directory's records, final alphas and genotype, and its time. */
+export function readSearchRun(path: string, reused = true): SearchResult {
+  const dir = new RunDir(path);
   const records = parseCsv(readFileSync(dir.path(FILES.metrics), 'utf8')) as EpochRecord[];
   const timing = parseCsv(readFileSync(dir.path(FILES.timing), 'utf8'));
   const { normal, reduce } = JSON.parse(readFileSync(dir.path(FILES.alphas), 'utf8')) as Alphas;

@@ -6,9 +6,9 @@ import { count } from './count.js';
 import { dataset } from './dataset.js';
 import { env } from './env.js';
 import { notebooks } from './notebooks.js';
-import { planned } from './planned.js';
 import { reproduce } from './reproduce.js';
 import { search } from './search.js';
+import { sweep } from './sweep.js';
 import { train } from './train.js';
 
 export const COMMANDS: Record<string, Command> = {
@@ -17,7 +17,7 @@ export const COMMANDS: Record<string, Command> = {
   calibrate,
   train,
   bench,
-  sweep: planned('sweep', 'run a grid of searches (e.g. the temperature ablation)', 'snas sweep CONFIG.yaml [--workers N]'),
+  sweep,
   dataset,
   reproduce,
   notebooks,

@@ -1,0 +1,64 @@
+// Sweeps: the grid a sweep file describes, and which runs it skips, resumes or starts.
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { selectBackend } from '../src/backends/index.js';
+import { runSearch } from '../src/search/engine.js';
+import { jobAction, readSweep, runSweep, sweepJobs } from '../src/search/sweep.js';
+import { ROOT } from './helpers/run.js';
+
+const TEMPERATURE = join(ROOT, 'configs', 'sweeps', 'temperature.yaml');
+
+test('the temperature sweep is a grid of valid configs with the schedule replaced whole', () => {
+  const s = readSweep(TEMPERATURE);
+  const jobs = sweepJobs(s, TEMPERATURE, 'quick');
+  assert.equal(jobs.length, Object.keys(s.values).length * s.seeds.quick!.length);
+  const c = jobs.find((j) => j.value === 'constant-0.3')!;
+  assert.deepEqual(c.config.search!.temperature, { kind: 'constant', tau0: 0.3 });
+  assert.equal(c.config.search!.epochs, 8, "the base's quick scale applies under the varied key");
+  assert.match(c.dir, /temperature-quick[\\/]constant-0\.3-seed0$/);
+});
+
+test('a sweep file with a bad value or key is an error naming the file and the key', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'snas-sweep-bad-'));
+  try {
+    const f = join(dir, 's.yaml');
+    writeFileSync(f, 'base: configs/search/snas.yaml\nvary: search.temperature\nvalues: { odd: { kind: sigmoid, tau0: 1 } }\nseeds: { smoke: [0] }\n');
+    assert.throws(() => sweepJobs(readSweep(f), f, 'smoke'), /s\.yaml: values\.odd: search\.temperature/);
+    writeFileSync(f, 'base: configs/search/snas.yaml\nvary: search.temperature\nvalues: {}\nseeds: { smoke: [0] }\nworkers: 2\n');
+    assert.throws(() => readSweep(f), (e: Error) => /s\.yaml/.test(e.message) && /workers/.test(e.message));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a sweep skips finished runs, resumes unfinished ones and starts changed ones', async () => {
+  const backend = await selectBackend();
+  const dir = mkdtempSync(join(tmpdir(), 'snas-sweep-'));
+  const saved = process.env.SNAS_RESULTS;
+  process.env.SNAS_RESULTS = dir;
+  try {
+    const f = join(dir, 'small.yaml');
+    writeFileSync(f, 'base: configs/search/snas.yaml\nvary: search.temperature\nvalues:\n  a: { kind: constant, tau0: 1 }\n  b: { kind: constant, tau0: 0.5 }\nseeds: { smoke: [0] }\n');
+    const jobs = sweepJobs(readSweep(f), f, 'smoke');
+    assert.deepEqual(jobs.map(jobAction), ['start', 'start']);
+    const run = (i: number, stopAfterSteps?: number) => runSearch({
+      config: jobs[i]!.config, configFile: f, out: jobs[i]!.dir, resume: false, force: true, environment: () => ({ backend: backend.name }), command: 'test', stopAfterSteps,
+    });
+    await run(0);
+    await run(1, 4); // killed in epoch 2, after epoch 1's checkpoint
+    assert.deepEqual(jobs.map(jobAction), ['skip', 'resume']);
+    const changed = sweepJobs(readSweep(f), f, 'smoke').map((j) => ({ ...j, config: { ...j.config, seed: 7 } }));
+    assert.deepEqual(changed.map(jobAction), ['start', 'start'], 'a run made with another config is started over');
+    const counts = await runSweep(jobs, 'smoke', { workers: 2, log: () => {} });
+    assert.deepEqual(counts, { skip: 1, resume: 1, start: 0 });
+    for (const j of jobs) assert.equal(JSON.parse(readFileSync(join(j.dir, 'run.json'), 'utf8')).status, 'finished');
+    assert.deepEqual(jobs.map(jobAction), ['skip', 'skip']);
+  } finally {
+    if (saved === undefined) delete process.env.SNAS_RESULTS;
+    else process.env.SNAS_RESULTS = saved;
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
