@@ -1,4 +1,6 @@
-// Runs a search into a run directory: epochs of training steps, an evaluation per epoch, the
+// Runs a search, whatever its method (the strategy search.method names: methods.ts), into a run
+// directory: epochs of training steps (bi-level methods take an architecture batch from the
+// other half of the training split), an evaluation per epoch, the
 // records (metrics.csv, alphas.json, genotype.json, ...), and a checkpoint written atomically
 // at the end of every epoch (and every `checkpoint_every` steps). A run resumed from its
 // checkpoint ends exactly as an uninterrupted one: every random draw is a function of
