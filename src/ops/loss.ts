@@ -1,4 +1,4 @@
-// Softmax cross-entropy from integer class labels.
+// Softmax cross-entropy from integer class labels, and the count of correct predictions.
 import * as tf from '@tensorflow/tfjs';
 import { withGradient } from './custom.js';
 
@@ -23,4 +23,9 @@ export function softmaxCrossEntropy(logits: tf.Tensor2D, labels: tf.Tensor1D): t
       tf.mul(tf.sub(tf.exp(saved[0]!), saved[1]!), tf.div(dy, batch));
     return { value, gradFunc };
   });
+}
+
+/** How many rows' largest logit is at their label (float32 scalar; no gradient needed). */
+export function correctCount(logits: tf.Tensor2D, labels: tf.Tensor1D): tf.Scalar {
+  return tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), labels), 'float32'));
 }

@@ -9,7 +9,7 @@ import type { CellGenotype, Genotype } from '../space/genotype.js';
 import { EDGES, PRIMITIVES, edgeIndex } from '../space/primitives.js';
 import type { ActiveOps } from '../space/search-cell.js';
 import type { CellType } from './architecture.js';
-import { softmaxCrossEntropy } from '../ops/index.js';
+import { correctCount, softmaxCrossEntropy } from '../ops/index.js';
 import type { Sgd } from '../train/sgd.js';
 import { countCorrect, stepResult, type StepResult } from './strategy.js';
 
@@ -37,6 +37,16 @@ export function childNetwork(g: Genotype): ChildNetwork {
   return { weights, active: { normal: activeOps(rows.normal), reduce: activeOps(rows.reduce) }, dispose: () => tf.dispose([weights.normal, weights.reduce]) };
 }
 
+/** Runs `f` on the genotype's child network and frees the network afterwards. */
+export async function withChild<T>(g: Genotype, f: (child: ChildNetwork) => Promise<T>): Promise<T> {
+  const child = childNetwork(g);
+  try {
+    return await f(child);
+  } finally {
+    child.dispose();
+  }
+}
+
 /** Correct predictions of the child on a batch, in inference mode (BN running statistics). */
 export function evalChild(net: SearchNetwork, child: ChildNetwork, batch: Batch): Promise<number> {
   return countCorrect(() => net.forward(batch.x, child.weights.normal, child.weights.reduce, { training: false }, child.active), batch);
@@ -46,14 +56,14 @@ export function evalChild(net: SearchNetwork, child: ChildNetwork, batch: Batch)
 export async function trainChild(net: SearchNetwork, sgd: Sgd, child: ChildNetwork, batch: Batch, lr: number): Promise<StepResult> {
   const weights = net.trainableVariables();
   const [loss, correct] = tf.tidy(() => {
-    let correctCount: tf.Tensor | undefined;
+    let hits: tf.Tensor | undefined;
     const { value, grads } = tf.variableGrads(() => {
       const logits = net.forward(batch.x, child.weights.normal, child.weights.reduce, { training: true }, child.active);
-      correctCount = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), batch.y), 'float32')));
+      hits = tf.keep(correctCount(logits, batch.y));
       return softmaxCrossEntropy(logits, batch.y);
     }, weights);
     sgd.step(weights, grads, lr);
-    return [value, correctCount!];
+    return [value, hits!];
   });
   return stepResult(loss!, correct!, undefined, batch);
 }

@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { SearchConfig } from '../config/schema.js';
 import type { Batch } from '../data/batches.js';
 import type { Ctx } from '../nn/module.js';
-import { softmaxCrossEntropy } from '../ops/index.js';
+import { correctCount, softmaxCrossEntropy } from '../ops/index.js';
 import type { Genotype } from '../space/genotype.js';
 import { deriveDarts, entropy, type Alphas, type CellType } from './architecture.js';
 import { AlphaSearch } from './arch-optimizer.js';
@@ -48,15 +48,15 @@ export class DartsSearch extends AlphaSearch implements SearchStrategy {
     }
     const trained = this.bilevel ? weights : [...weights, ...alphas];
     const [loss, correct] = tf.tidy(() => {
-      let correctCount: tf.Tensor | undefined;
+      let hits: tf.Tensor | undefined;
       const { value, grads } = tf.variableGrads(() => {
         const logits = this.logits(batch.x, TRAIN);
-        correctCount = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), batch.y), 'float32')));
+        hits = tf.keep(correctCount(logits, batch.y));
         return softmaxCrossEntropy(logits, batch.y);
       }, trained);
       this.sgd.step(weights, grads, lr);
       if (!this.bilevel) this.alphaOpt.step(alphas, grads);
-      return [value, correctCount!];
+      return [value, hits!];
     });
     return stepResult(loss!, correct!, undefined, batch);
   }

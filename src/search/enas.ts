@@ -16,7 +16,7 @@ import type { Sgd } from '../train/sgd.js';
 import { rng, seedFor } from '../util/rng.js';
 import { twoPerNode, type Alphas } from './architecture.js';
 import { weightSgd } from './arch-optimizer.js';
-import { cellWeights, childNetwork, evalChild, trainChild } from './child.js';
+import { cellWeights, evalChild, trainChild, withChild } from './child.js';
 import { decisionsToGenotype, EnasController } from './enas-controller.js';
 import { networkState, type SearchStrategy, type StepInput, type StepResult } from './strategy.js';
 
@@ -61,13 +61,7 @@ export class EnasSearch implements SearchStrategy {
 
   async trainStep({ batch, archBatch, lr, seed }: StepInput): Promise<StepResult> {
     if (!archBatch) throw new Error('ENAS needs a batch for the controller step');
-    const child = childNetwork(decisionsToGenotype(this.controller.sample(rng(seedFor(seed, 1))), 'child'));
-    let result: StepResult;
-    try {
-      result = await trainChild(this.net, this.sgd, child, batch, lr);
-    } finally {
-      child.dispose();
-    }
+    const result = await withChild(this.sampleChild(seedFor(seed, 1)), (child) => trainChild(this.net, this.sgd, child, batch, lr));
     await this.controllerStep(archBatch, seedFor(seed, 2));
     return result;
   }
@@ -75,13 +69,7 @@ export class EnasSearch implements SearchStrategy {
   /** One REINFORCE update on the accuracy of a sampled child on a batch. */
   async controllerStep(archBatch: Batch, seed: number): Promise<void> {
     const tokens = this.controller.sample(rng(seed));
-    const child = childNetwork(decisionsToGenotype(tokens, 'child'));
-    let reward: number;
-    try {
-      reward = (await evalChild(this.net, child, archBatch)) / archBatch.y.shape[0];
-    } finally {
-      child.dispose();
-    }
+    const reward = (await withChild(decisionsToGenotype(tokens, 'child'), (child) => evalChild(this.net, child, archBatch))) / archBatch.y.shape[0];
     const { baseline_decay: decay, entropy_weight: beta } = this.cfg.enas;
     this.baseline = this.updates === 0 ? reward : decay * this.baseline + (1 - decay) * reward;
     this.updates++;
@@ -97,13 +85,13 @@ export class EnasSearch implements SearchStrategy {
   }
 
   /** Correct predictions of a freshly sampled child, in inference mode. */
-  async evalSearch(batch: Batch, _tau: number, seed: number): Promise<number> {
-    const child = childNetwork(decisionsToGenotype(this.controller.sample(rng(seed)), 'child'));
-    try {
-      return await evalChild(this.net, child, batch);
-    } finally {
-      child.dispose();
-    }
+  evalSearch(batch: Batch, _tau: number, seed: number): Promise<number> {
+    return withChild(this.sampleChild(seed), (child) => evalChild(this.net, child, batch));
+  }
+
+  /** A child the controller samples with this seed. */
+  private sampleChild(seed: number): Genotype {
+    return decisionsToGenotype(this.controller.sample(rng(seed)), 'child');
   }
 
   /** How often each (edge, op) appears among children sampled with a fixed seed, [14, 8] per cell type. */

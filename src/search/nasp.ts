@@ -12,7 +12,7 @@ import { softmaxCrossEntropy } from '../ops/index.js';
 import type { Genotype } from '../space/genotype.js';
 import { twoPerNode, type Alphas, type CellType } from './architecture.js';
 import { AlphaSearch } from './arch-optimizer.js';
-import { cellWeights, childNetwork, evalChild, trainChild } from './child.js';
+import { cellWeights, evalChild, trainChild, withChild } from './child.js';
 import { stopGradient } from './cost-term.js';
 import type { SearchStrategy, StepInput, StepResult } from './strategy.js';
 
@@ -38,12 +38,7 @@ export class NaspSearch extends AlphaSearch implements SearchStrategy {
   async trainStep({ batch, archBatch, lr }: StepInput): Promise<StepResult> {
     if (!archBatch) throw new Error('NASP needs a batch for the architecture step');
     await this.archStep(archBatch);
-    const child = childNetwork(binarise(await this.archValues()));
-    try {
-      return await trainChild(this.net, this.sgd, child, batch, lr);
-    } finally {
-      child.dispose();
-    }
+    return withChild(binarise(await this.archValues()), (child) => trainChild(this.net, this.sgd, child, batch, lr));
   }
 
   /** Every op, weighted by binary alpha in the forward pass; the gradient goes to the continuous alpha. */
@@ -64,12 +59,7 @@ export class NaspSearch extends AlphaSearch implements SearchStrategy {
 
   /** The binarised architecture is NASP's search-time network and also its derived child. */
   async evalSearch(batch: Batch): Promise<number> {
-    const child = childNetwork(binarise(await this.archValues()));
-    try {
-      return await evalChild(this.net, child, batch);
-    } finally {
-      child.dispose();
-    }
+    return withChild(binarise(await this.archValues()), (child) => evalChild(this.net, child, batch));
   }
 
   /** NASP keeps no distribution over ops. */

@@ -5,11 +5,9 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Config, DataConfig } from '../config/schema.js';
 import type { Batch } from '../data/batches.js';
-import { DerivedNetwork } from '../networks/derived.js';
-import { poolBNOf } from '../report/complexity.js';
+import { timeIt } from '../bench/timing.js';
 import { resolveGenotype } from '../space/registry.js';
-import { evaluationLoss } from '../train/evaluation.js';
-import { Sgd } from '../train/sgd.js';
+import { evaluationModel, evaluationStep } from '../train/evaluation.js';
 import { createStrategy } from './methods.js';
 
 const CIFAR10 = { train: 50_000, test: 10_000, size: 32 };
@@ -49,15 +47,8 @@ function randomBatch(n: number, size: number, seed: number): Batch {
 }
 
 /** Median seconds of `reps` calls after one warm-up call. */
-async function timeIt(reps: number, f: () => Promise<unknown>): Promise<number> {
-  await f();
-  const times: number[] = [];
-  for (let i = 0; i < reps; i++) {
-    const t0 = performance.now();
-    await f();
-    times.push((performance.now() - t0) / 1000);
-  }
-  return times.sort((a, b) => a - b)[Math.floor(times.length / 2)]!;
+async function seconds(reps: number, work: () => Promise<unknown>): Promise<number> {
+  return (await timeIt(work, { warmup: 1, reps })).median_ms / 1000;
 }
 
 function finish(what: string, epochs: number, stepsPerEpoch: number, evalBatchesPerEpoch: number, secondsPerStep: number, secondsPerEvalBatch: number): Plan {
@@ -75,9 +66,9 @@ export async function planSearch(config: Config, reps = 3): Promise<Plan> {
   const evalBatches = Math.min(Math.ceil(sizes.valid / batch), cfg.eval_batches ?? Infinity);
   const [b, a] = [randomBatch(batch, sizes.size, 1), randomBatch(batch, sizes.size, 2)];
   try {
-    const step = await timeIt(reps, () => search.trainStep({ batch: b, archBatch: a, tau: 1, lr: cfg.lr, seed: 0 }));
+    const step = await seconds(reps, () => search.trainStep({ batch: b, archBatch: a, tau: 1, lr: cfg.lr, seed: 0 }));
     // An evaluation batch runs the search-time network and the derived child: about two forward passes.
-    const evalBatch = 2 * (await timeIt(reps, () => search.evalSearch(a, 1, 0)));
+    const evalBatch = 2 * (await seconds(reps, () => search.evalSearch(a, 1, 0)));
     return finish(`${cfg.method} search, ${cfg.layers} cells, C ${cfg.channels}, ${sizes.size}x${sizes.size}, batch ${batch}`, cfg.epochs, steps, evalBatches, step, evalBatch);
   } finally {
     search.dispose();
@@ -90,24 +81,16 @@ export async function planTraining(config: Config, reps = 3): Promise<Plan> {
   const sizes = splitSizes(config.data);
   const batch = config.data.batch_size;
   const genotype = resolveGenotype(cfg.genotype);
-  const net = new DerivedNetwork({
-    kind: 'cifar10', genotype, channels: cfg.channels, layers: cfg.layers, classes: 10, inputSize: sizes.size,
-    auxiliary: cfg.auxiliary_weight > 0, poolBN: cfg.pool_bn ?? poolBNOf(genotype.name), seed: config.seed,
-  });
-  const sgd = new Sgd({ momentum: cfg.momentum, weightDecay: cfg.weight_decay, clipNorm: cfg.grad_clip || undefined });
+  const { net, sgd } = evaluationModel(cfg, genotype, sizes.size, config.seed);
   const b = randomBatch(batch, sizes.size, 1);
   let k = 0;
   try {
-    const step = await timeIt(reps, async () => {
-      const loss = tf.tidy(() => {
-        const { value, grads } = tf.variableGrads(() => evaluationLoss(net.forward(b.x, { training: true, dropPath: cfg.drop_path, nextSeed: () => ++k }), b.y, cfg.auxiliary_weight), net.trainableVariables());
-        sgd.step(net.trainableVariables(), grads, cfg.lr);
-        return value;
-      });
+    const step = await seconds(reps, async () => {
+      const [loss, correct] = evaluationStep(net, sgd, b, { training: true, dropPath: cfg.drop_path, nextSeed: () => ++k }, cfg.lr, cfg.auxiliary_weight);
       await loss.data();
-      loss.dispose();
+      tf.dispose([loss, correct]);
     });
-    const evalBatch = await timeIt(reps, async () => {
+    const evalBatch = await seconds(reps, async () => {
       const out = tf.tidy(() => net.forward(b.x, { training: false }).logits);
       await out.data();
       out.dispose();

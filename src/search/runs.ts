@@ -23,6 +23,18 @@ export interface SearchResult {
 
 export type EnsureOptions = Omit<SearchOptions, 'resume' | 'force'>;
 
+/** What a run directory needs for a config: nothing (finished with it), to resume (unfinished with it), or a fresh start. */
+export type RunAction = 'skip' | 'resume' | 'start';
+
+export function runAction(out: string, config: unknown): RunAction {
+  const dir = new RunDir(out);
+  const recorded = existsSync(dir.path(FILES.config)) ? readFileSync(dir.path(FILES.config), 'utf8') : undefined;
+  if (recorded !== stringify(config)) return 'start';
+  const status = dir.status();
+  if (status?.status === 'finished') return 'skip';
+  return status !== undefined && existsSync(dir.path(FILES.checkpoint)) ? 'resume' : 'start';
+}
+
 /**
  * Runs `run` into `out` unless a finished run with the same config is there: then nothing is
  * computed and the caller reads it back. An unfinished run with the same config resumes; one
@@ -31,18 +43,13 @@ export type EnsureOptions = Omit<SearchOptions, 'resume' | 'force'>;
 export async function ensureRun(
   out: string, config: unknown, log: (line: string) => void, run: (flags: { resume: boolean; force: boolean }) => Promise<unknown>,
 ): Promise<boolean> {
-  const dir = new RunDir(out);
-  const configText = stringify(config);
-  const recorded = existsSync(dir.path(FILES.config)) ? readFileSync(dir.path(FILES.config), 'utf8') : undefined;
-  const status = dir.status();
-  const same = recorded === configText;
-  if (status?.status === 'finished' && same) {
+  const action = runAction(out, config);
+  if (action === 'skip') {
     log(`${out}: finished run with the same config, reused`);
     return true;
   }
-  const resume = same && status !== undefined && existsSync(dir.path(FILES.checkpoint));
-  if (recorded !== undefined && !same) log(`${out}: the config changed; starting over`);
-  await run({ resume, force: !resume });
+  if (action === 'start' && existsSync(new RunDir(out).path(FILES.config))) log(`${out}: a run with another config, or one that left no checkpoint; starting over`);
+  await run({ resume: action === 'resume', force: action === 'start' });
   return false;
 }
 

@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { SearchConfig } from '../config/schema.js';
 import type { Batch } from '../data/batches.js';
-import { softmaxCrossEntropy } from '../ops/index.js';
+import { correctCount, softmaxCrossEntropy } from '../ops/index.js';
 import { concreteSample, straightThrough } from '../samplers/concrete.js';
 import type { Genotype } from '../space/genotype.js';
 import { seedFor } from '../util/rng.js';
@@ -50,8 +50,8 @@ export class SnasSearch extends AlphaSearch implements SearchStrategy {
         const logits = this.net.forward(batch.x, z.normal, z.reduce, ctx);
         const ce = softmaxCrossEntropy(logits, batch.y);
         const costValue = tf.addN(CELL_TYPES.map((t) => tf.sum(edgeTerms(z[t], this.costs[t]))));
-        const correctCount = tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), batch.y), 'float32'));
-        kept = [tf.keep(correctCount), tf.keep(costValue)];
+        const hits = correctCount(logits, batch.y);
+        kept = [tf.keep(hits), tf.keep(costValue)];
         if (lambda === 0) return ce;
         const term = this.cfg.constraint.form === 'reparam_log'
           ? costValue // the reparameterised term is the cost at Z itself

@@ -2,6 +2,7 @@
 // (darts.ts), NASP (nasp.ts) and ENAS (enas.ts) each implement it over the shared search
 // network, so run directories, records, checkpoints and resume are the engine's alone.
 import * as tf from '@tensorflow/tfjs';
+import { correctCount } from '../ops/index.js';
 import type { Batch } from '../data/batches.js';
 import type { SearchNetwork } from '../networks/search.js';
 import type { Genotype } from '../space/genotype.js';
@@ -62,7 +63,7 @@ export function networkState(net: Module, sgd: Sgd): Map<string, tf.Variable> {
 
 /** Correct predictions of logits against labels, read back to JavaScript. */
 export async function countCorrect(logits: () => tf.Tensor2D, batch: Batch): Promise<number> {
-  const correct = tf.tidy(() => tf.sum(tf.cast(tf.equal(tf.argMax(logits(), 1), batch.y), 'float32')));
+  const correct = tf.tidy(() => correctCount(logits(), batch.y));
   const n = (await correct.data())[0]!;
   correct.dispose();
   return n;

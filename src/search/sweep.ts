@@ -4,7 +4,6 @@
 // config file written beside it, at most `workers` at a time; a finished run with the same
 // config is skipped, an unfinished one resumed, a changed one started over.
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, extname, join } from 'node:path';
 import { stringify } from 'yaml';
@@ -15,7 +14,7 @@ import { resultsDir } from '../report/write-table.js';
 import { SCALES, type Scale } from '../scale.js';
 import { writeAtomic } from '../util/files.js';
 import { projectRoot } from '../util/root.js';
-import { FILES, RunDir } from './run-dir.js';
+import { runAction, type RunAction } from './runs.js';
 
 export const SweepSchema = z.object({
   /** The search config every run starts from (a path from the project root). */
@@ -37,8 +36,6 @@ export interface SweepJob {
   file: string;
   config: Config;
 }
-
-export type JobAction = 'skip' | 'resume' | 'start';
 
 export function readSweep(file: string): Sweep & { name: string } {
   const raw = readYaml(file);
@@ -71,12 +68,8 @@ export function sweepJobs(sweep: Sweep & { name: string }, file: string, scale: 
 }
 
 /** What a job needs: nothing (finished, same config), to resume (unfinished, same config), or a fresh start. */
-export function jobAction(job: SweepJob): JobAction {
-  const dir = new RunDir(job.dir);
-  const recorded = existsSync(dir.path(FILES.config)) ? readFileSync(dir.path(FILES.config), 'utf8') : undefined;
-  if (recorded !== stringify(job.config)) return 'start';
-  if (dir.status()?.status === 'finished') return 'skip';
-  return existsSync(dir.path(FILES.checkpoint)) ? 'resume' : 'start';
+export function jobAction(job: SweepJob): RunAction {
+  return runAction(job.dir, job.config);
 }
 
 export interface SweepOptions {
@@ -85,9 +78,9 @@ export interface SweepOptions {
 }
 
 /** Runs the jobs that need it, `workers` child processes at a time; rejects if any run failed. */
-export async function runSweep(jobs: SweepJob[], scale: Scale, opts: SweepOptions): Promise<Record<JobAction, number>> {
+export async function runSweep(jobs: SweepJob[], scale: Scale, opts: SweepOptions): Promise<Record<RunAction, number>> {
   const log = opts.log ?? ((l: string) => console.log(l));
-  const counts: Record<JobAction, number> = { skip: 0, resume: 0, start: 0 };
+  const counts: Record<RunAction, number> = { skip: 0, resume: 0, start: 0 };
   const todo = jobs.map((j) => ({ job: j, action: jobAction(j) }));
   for (const t of todo) counts[t.action]++;
   const queue = todo.filter((t) => t.action !== 'skip');

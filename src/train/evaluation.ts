@@ -1,9 +1,16 @@
 // The pieces of the evaluation training (SNAS-FACTS, "Evaluation settings"; DARTS' and SNAS'
-// released train.py): drop-path ramped linearly over the epochs, and the loss with the
-// auxiliary head's cross-entropy added at its weight.
+// released train.py): the network and optimiser a training config describes, drop-path ramped
+// linearly over the epochs, the loss with the auxiliary head's cross-entropy added at its
+// weight, and one training step.
 import * as tf from '@tensorflow/tfjs';
-import type { Output } from '../networks/derived.js';
-import { softmaxCrossEntropy } from '../ops/index.js';
+import type { TrainConfig } from '../config/schema.js';
+import type { Batch } from '../data/batches.js';
+import { DerivedNetwork, type DerivedNetworkOptions, type Output } from '../networks/derived.js';
+import type { Ctx } from '../nn/module.js';
+import { correctCount, softmaxCrossEntropy } from '../ops/index.js';
+import { poolBNOf } from '../report/complexity.js';
+import type { Genotype } from '../space/genotype.js';
+import { Sgd } from './sgd.js';
 
 /** The drop-path probability during epoch `epoch` (0-based): final * epoch / epochs, as the released code sets it. */
 export function dropPathAt(epoch: number, epochs: number, final: number): number {
@@ -15,4 +22,30 @@ export function evaluationLoss(out: Output, labels: tf.Tensor1D, auxWeight: numb
   const main = softmaxCrossEntropy(out.logits, labels);
   if (!out.aux || auxWeight === 0) return main;
   return tf.add(main, tf.mul(softmaxCrossEntropy(out.aux, labels), auxWeight)) as tf.Scalar;
+}
+
+/** The evaluation network's shape for a training config (SNAS' BN after pools unless the genotype is DARTS' or the config says). */
+export function evaluationShape(cfg: TrainConfig, genotype: Genotype): Omit<DerivedNetworkOptions, 'inputSize' | 'auxiliary' | 'seed'> {
+  return { kind: 'cifar10', genotype, channels: cfg.channels, layers: cfg.layers, classes: 10, poolBN: cfg.pool_bn ?? poolBNOf(genotype.name) };
+}
+
+/** The network (with its auxiliary head when the loss weighs one) and the SGD a training config describes. */
+export function evaluationModel(cfg: TrainConfig, genotype: Genotype, inputSize: number, seed: number): { net: DerivedNetwork; sgd: Sgd } {
+  const net = new DerivedNetwork({ ...evaluationShape(cfg, genotype), inputSize, auxiliary: cfg.auxiliary_weight > 0, seed });
+  const sgd = new Sgd({ momentum: cfg.momentum, weightDecay: cfg.weight_decay, clipNorm: cfg.grad_clip || undefined });
+  return { net, sgd };
+}
+
+/** One SGD step on a batch; returns the loss and the correct count as tensors (the caller reads and frees them). */
+export function evaluationStep(net: DerivedNetwork, sgd: Sgd, batch: Batch, ctx: Ctx, lr: number, auxWeight: number): [tf.Scalar, tf.Scalar] {
+  return tf.tidy(() => {
+    let hits: tf.Scalar | undefined;
+    const { value, grads } = tf.variableGrads(() => {
+      const out = net.forward(batch.x, ctx);
+      hits = tf.keep(correctCount(out.logits, batch.y));
+      return evaluationLoss(out, batch.y, auxWeight);
+    }, net.trainableVariables());
+    sgd.step(net.trainableVariables(), grads, lr);
+    return [value, hits!];
+  });
 }

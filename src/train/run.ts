@@ -7,13 +7,13 @@
 // function of (seed, epoch, step).
 import { existsSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
+import { correctCount } from '../ops/index.js';
 import { stringify } from 'yaml';
 import type { Config, TrainConfig } from '../config/schema.js';
 import { BatchIterator, type Batch } from '../data/batches.js';
 import { loadData } from '../data/load.js';
 import { countGenotypeNetwork, countNetwork } from '../cost/network-cost.js';
 import { DerivedNetwork, NETWORK_DEFAULTS } from '../networks/derived.js';
-import { poolBNOf } from '../report/complexity.js';
 import { restoreState, saveState } from '../search/checkpoint.js';
 import type { ProgressStep } from '../search/progress.js';
 import { csv, FILES, RunDir, type RunOptions, type RunStatus } from '../search/run-dir.js';
@@ -21,8 +21,8 @@ import { networkState } from '../search/strategy.js';
 import { genotypeToData } from '../space/genotype.js';
 import { resolveGenotype } from '../space/registry.js';
 import { seedFor } from '../util/rng.js';
-import { dropPathAt, evaluationLoss } from './evaluation.js';
-import { Sgd, cosineLr } from './sgd.js';
+import { dropPathAt, evaluationLoss, evaluationModel, evaluationShape, evaluationStep } from './evaluation.js';
+import { cosineLr } from './sgd.js';
 
 export const TRAIN_COLUMNS = ['epoch', 'lr', 'drop_path', 'train_loss', 'train_acc', 'test_loss', 'test_acc'] as const;
 export type TrainRecord = Record<(typeof TRAIN_COLUMNS)[number], number>;
@@ -76,10 +76,7 @@ export async function runTraining(opts: TrainOptions): Promise<{ dir: string; re
   const resuming = dir.prepare({ resume: opts.resume, force: opts.force, configText });
   const data = loadData(config.data, opts.configFile, log);
   log(data.describe);
-  const poolBN = cfg.pool_bn ?? poolBNOf(genotype.name);
-  const shape = { kind: 'cifar10' as const, genotype, channels: cfg.channels, layers: cfg.layers, classes: 10, poolBN };
-  const net = new DerivedNetwork({ ...shape, inputSize: data.split.train.size, auxiliary: cfg.auxiliary_weight > 0, seed: config.seed });
-  const sgd = new Sgd({ momentum: cfg.momentum, weightDecay: cfg.weight_decay, clipNorm: cfg.grad_clip || undefined });
+  const { net, sgd } = evaluationModel(cfg, genotype, data.split.train.size, config.seed);
   const train = new BatchIterator(data.split.train, {
     batchSize: data.batchSize, shuffle: true, augment: data.augment, stats: data.stats, seed: seedFor(config.seed, 31), dropLast: true,
   });
@@ -112,18 +109,9 @@ export async function runTraining(opts: TrainOptions): Promise<{ dir: string; re
         if (step++ < meta.step) continue;
         let k = 0;
         const ctx = { training: true, dropPath, nextSeed: () => seedFor(config.seed, epoch, step, k++) };
-        const [loss, correct] = tf.tidy(() => {
-          let hits: tf.Tensor | undefined;
-          const { value, grads } = tf.variableGrads(() => {
-            const out = net.forward(batch.x, ctx);
-            hits = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(out.logits, 1), batch.y), 'float32')));
-            return evaluationLoss(out, batch.y, cfg.auxiliary_weight);
-          }, net.trainableVariables());
-          sgd.step(net.trainableVariables(), grads, lr);
-          return [value, hits!];
-        });
-        const [l, c] = [(await loss!.data())[0]!, (await correct!.data())[0]!];
-        tf.dispose([loss!, correct!]);
+        const [loss, correct] = evaluationStep(net, sgd, batch, ctx, lr, cfg.auxiliary_weight);
+        const [l, c] = [(await loss.data())[0]!, (await correct.data())[0]!];
+        tf.dispose([loss, correct]);
         if (!Number.isFinite(l)) throw new TrainingDiverged(`epoch ${epoch + 1}, step ${step}: the loss is ${l}; stopping. The last checkpoint is kept in ${dir.path(FILES.checkpoint)}`);
         acc.loss += l; acc.correct += c; acc.count += batch.y.shape[0]; acc.steps++;
         opts.onStep?.({ epoch, epochs: cfg.epochs, step, steps, loss: acc.loss / acc.steps, acc: acc.correct / acc.count });
@@ -146,7 +134,7 @@ export async function runTraining(opts: TrainOptions): Promise<{ dir: string; re
     }
     const last = meta.records[meta.records.length - 1]!;
     const counted = countNetwork(net);
-    const paper = countGenotypeNetwork({ ...shape, ...NETWORK_DEFAULTS.cifar10, classes: 10 });
+    const paper = countGenotypeNetwork({ ...evaluationShape(cfg, genotype), ...NETWORK_DEFAULTS.cifar10, classes: 10 });
     const result: TrainResult = {
       genotype: genotype.name, epochs: cfg.epochs, test_acc: last.test_acc, test_error: 100 * (1 - last.test_acc),
       params: counted.params, params_with_aux: counted.params_with_aux, mult_adds: counted.mult_adds, params_paper_size: paper.params,
@@ -174,7 +162,7 @@ async function evaluate(net: DerivedNetwork, test: BatchIterator, batches: numbe
     if (b++ >= batches) break;
     const [l, c] = tf.tidy(() => {
       const { logits } = net.forward(batch.x, { training: false });
-      return [tf.mul(evaluationLoss({ logits }, batch.y, 0), batch.y.shape[0]), tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), batch.y), 'float32'))];
+      return [tf.mul(evaluationLoss({ logits }, batch.y, 0), batch.y.shape[0]), correctCount(logits, batch.y)];
     });
     loss += (await l!.data())[0]!;
     correct += (await c!.data())[0]!;
