@@ -6,9 +6,12 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { selectBackend } from '../src/backends/index.js';
 import { runSearch } from '../src/search/engine.js';
-import { jobAction, readSweep, runSweep, sweepJobs } from '../src/search/sweep.js';
+import { defaultWorkers, runPool } from '../src/search/pool.js';
+import { runAction } from '../src/search/runs.js';
+import { readSweep, sweepJobs, type SweepJob } from '../src/search/sweep.js';
 import { ROOT } from './helpers/run.js';
 
+const jobAction = (j: SweepJob) => runAction(j.dir, j.config);
 const TEMPERATURE = join(ROOT, 'configs', 'sweeps', 'temperature.yaml');
 
 test('the temperature sweep is a grid of valid configs with the schedule replaced whole', () => {
@@ -52,7 +55,7 @@ test('a sweep skips finished runs, resumes unfinished ones and starts changed on
     assert.deepEqual(jobs.map(jobAction), ['skip', 'resume']);
     const changed = sweepJobs(readSweep(f), f, 'smoke').map((j) => ({ ...j, config: { ...j.config, seed: 7 } }));
     assert.deepEqual(changed.map(jobAction), ['start', 'start'], 'a run made with another config is started over');
-    const counts = await runSweep(jobs, 'smoke', { workers: 2, log: () => {} });
+    const counts = await runPool(jobs, 'smoke', { workers: 2, log: () => {} });
     assert.deepEqual(counts, { skip: 1, resume: 1, start: 0 });
     for (const j of jobs) assert.equal(JSON.parse(readFileSync(join(j.dir, 'run.json'), 'utf8')).status, 'finished');
     assert.deepEqual(jobs.map(jobAction), ['skip', 'skip']);
@@ -61,4 +64,28 @@ test('a sweep skips finished runs, resumes unfinished ones and starts changed on
     else process.env.SNAS_RESULTS = saved;
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('the pool runs jobs as child processes and names a failing job, its exit code and its error', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'snas-pool-'));
+  try {
+    const bad = { ...sweepJobs(readSweep(TEMPERATURE), TEMPERATURE, 'smoke')[0]!.config };
+    bad.data = { ...bad.data, dataset: 'cifar10', path: join(dir, 'no-cifar') };
+    const lines: string[] = [];
+    await assert.rejects(
+      runPool([{ label: 'missing data', command: 'search', dir: join(dir, 'run'), config: bad }], 'smoke', { workers: 1, log: (l) => lines.push(l) }),
+      (e: Error) => /1 run\(s\) failed: missing data \(exit [12]\): .*no-cifar/.test(e.message),
+    );
+    assert.ok(lines.some((l) => /missing data: FAILED/.test(l)), lines.join('\n'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('defaultWorkers: SNAS_WORKERS when it is a positive integer, else one per core up to 4', () => {
+  assert.equal(defaultWorkers({ SNAS_WORKERS: '3' }), 3);
+  const auto = defaultWorkers({});
+  assert.ok(auto >= 1 && auto <= 4);
+  assert.equal(defaultWorkers({ SNAS_WORKERS: 'two' }), auto);
+  assert.equal(defaultWorkers({ SNAS_WORKERS: '0' }), auto);
 });

@@ -39,6 +39,7 @@ backend <b>${escapeHtml(env.backend.name)}</b> on ${env.machine.cores} cores (${
 git ${escapeHtml(env.git.commit ?? 'unknown')}${env.git.dirty ? ' (with uncommitted changes)' : ''}.</p>
 <h2>Notebooks</h2>
 <table>${rows.join('\n')}</table>
+${figuresSection(resultsDir)}
 ${tablesSection(resultsDir)}
 <h2>Environment</h2>
 <pre>${escapeHtml(JSON.stringify(env, null, 2))}</pre>
@@ -58,7 +59,21 @@ function tablesSection(resultsDir: string): string {
     const first = existsSync(md) ? readFileSync(md, 'utf8').split('\n\n')[0]!.trim() : '';
     const caption = first && !first.startsWith('|') ? first : name;
     const rows = parseCsv(readFileSync(join(dir, `${name}.csv`), 'utf8')) as Record<string, string | number>[];
-    return `<h3 id="${escapeHtml(name)}">${escapeHtml(name)} (<a href="tables/${escapeHtml(name)}.csv">csv</a>, <a href="tables/${escapeHtml(name)}.md">md</a>)</h3>\n${tableHtml(rows, { caption })}`;
+    return `<h3 id="${escapeHtml(name)}">${escapeHtml(name)} (<a href="tables/${escapeHtml(name)}.csv">csv</a>, <a href="tables/${escapeHtml(name)}.md">md</a>)</h3>\n<div style="overflow-x:auto">${tableHtml(rows, { caption })}</div>`;
   });
   return parts.length ? `<h2>Tables</h2>\n${parts.join('\n')}` : '';
+}
+
+/** Every figure under RESULTS/figures (NAME.json with its caption): the SVG inline, linked to the interactive page. */
+function figuresSection(resultsDir: string): string {
+  const dir = join(resultsDir, 'figures');
+  if (!existsSync(dir)) return '';
+  const names = readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)).sort();
+  const parts = names.map((name) => {
+    const { caption } = JSON.parse(readFileSync(join(dir, `${name}.json`), 'utf8')) as { caption?: string };
+    const n = escapeHtml(name);
+    const svg = existsSync(join(dir, `${name}.svg`)) ? `<a href="figures/${n}.html"><img src="figures/${n}.svg" alt="${n}" style="max-width:100%"></a>` : '<p><b>no SVG</b> (Chromium was not available)</p>';
+    return `<h3 id="figure-${n}">${n} (<a href="figures/${n}.html">interactive</a>, <a href="figures/${n}.svg">svg</a>)</h3>\n${svg}\n<p>${escapeHtml(caption ?? '')}</p>`;
+  });
+  return parts.length ? `<h2>Figures</h2>\n${parts.join('\n')}` : '';
 }

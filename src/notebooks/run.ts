@@ -3,6 +3,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, delimiter, dirname, join, relative, resolve } from 'node:path';
+import { exportSvgs } from '../report/export-svg.js';
 import { SCALE_ENV, type Scale } from '../scale.js';
 import { projectRoot } from '../util/root.js';
 
@@ -107,4 +108,16 @@ export async function runNotebooks(opts: RunOptions): Promise<NotebookResult[]> 
     results.push(r);
   }
   return results;
+}
+
+/** Exports the SVG of every saved figure in `dir` that lacks one; false (with the reason printed) when it cannot. */
+export async function staticFigures(dir: string, log: (line: string) => void = (l) => console.log(l)): Promise<boolean> {
+  try {
+    const written = await exportSvgs(dir);
+    if (written.length) log(`figures: ${written.length} SVG(s) exported to ${relative(projectRoot(), dir) || dir}`);
+    return true;
+  } catch (err) {
+    console.error(`figures: no static SVGs: ${(err as Error).message}`);
+    return false;
+  }
 }

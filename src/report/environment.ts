@@ -34,15 +34,32 @@ function git(args: string[]): string | null {
   }
 }
 
+/** The Chromium that draws the static figures: SNAS_CHROMIUM, else Debian's. */
+export function chromiumBinary(env: NodeJS.ProcessEnv = process.env): string {
+  return env.SNAS_CHROMIUM || '/usr/bin/chromium';
+}
+
+/** That Chromium's version, by its own --version. */
+function chromiumVersion(): string {
+  const path = chromiumBinary();
+  if (!existsSync(path)) return 'not installed';
+  try {
+    return execFileSync(path, ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 10_000 }).trim();
+  } catch {
+    return 'unknown';
+  }
+}
+
 export function environmentRecord(backend: BackendChoice, extra: { scale?: string; seed?: number } = {}): EnvironmentRecord {
   const versions: Record<string, string> = {
     'snas-lab': packageJson().version,
     node: process.versions.node,
     '@tensorflow/tfjs': tf.version.tfjs,
   };
-  for (const name of ['@tensorflow/tfjs-backend-wasm', 'tslab', 'danfojs-node', 'plotly.js-dist-min', 'mathjax', 'yaml']) {
+  for (const name of ['@tensorflow/tfjs-backend-wasm', 'tslab', 'danfojs-node', 'plotly.js-dist-min', 'mathjax', 'yaml', 'playwright-core']) {
     versions[name] = installedVersion(name);
   }
+  versions.chromium = chromiumVersion();
   const torch = torchInfo();
   if (torch) {
     versions.libtorch = torch.torch;

@@ -17,13 +17,18 @@ export function scriptJson(value: unknown): string {
   return JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
 }
 
-/** HTML for one figure: a div and a script that draws it once plotly.js is on the page. */
-export function figureHtml(fig: Figure, id = `snas-fig-${++counter}`): string {
-  const spec = {
+/** The figure with snas-lab's defaults (margins, no plotly logo, responsive) under its own settings. */
+export function withDefaults(fig: Figure): Required<Figure> {
+  return {
     data: fig.data,
     layout: { margin: { t: 40, r: 20, b: 50, l: 60 }, ...fig.layout },
     config: { displaylogo: false, responsive: true, ...fig.config },
   };
+}
+
+/** HTML for one figure: a div and a script that draws it once plotly.js is on the page. */
+export function figureHtml(fig: Figure, id = `snas-fig-${++counter}`): string {
+  const spec = withDefaults(fig);
   return [
     `<div id="${id}" ${PLOTLY_MARKER}="1" style="width:100%;min-height:400px"></div>`,
     '<script type="text/javascript">',

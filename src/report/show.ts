@@ -2,6 +2,7 @@
 // plain-text fallback when the code runs outside a notebook kernel.
 import * as tslab from 'tslab';
 import { figureHtml, type Figure } from './figure.js';
+import { writeFigure } from './write-figure.js';
 import { tableHtml, tableText, type FrameLike, type Row, type TableOptions } from './table.js';
 
 /** True inside a tslab kernel (started as `tslab kernel ...` by the kernel spec). */
@@ -15,9 +16,15 @@ export function showHtml(html: string): void {
   else console.log(html);
 }
 
-export function showFigure(fig: Figure): void {
+function titleOf(fig: Figure): string {
+  return String((fig.layout?.title as { text?: string })?.text ?? fig.layout?.title ?? 'untitled');
+}
+
+/** Shows a figure; with `save`, also writes it as RESULTS/figures/NAME.{json,html} (and .svg when published). */
+export function showFigure(fig: Figure, save?: { name: string; caption?: string }): void {
+  if (save) writeFigure(save.name, fig, save.caption ?? titleOf(fig));
   if (inKernel()) tslab.display.html(figureHtml(fig));
-  else console.log(`[figure: ${String((fig.layout?.title as { text?: string })?.text ?? fig.layout?.title ?? 'untitled')}]`);
+  else console.log(`[figure: ${titleOf(fig)}]`);
 }
 
 export function showTable(t: Row[] | FrameLike, opts: TableOptions = {}): void {

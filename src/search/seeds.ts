@@ -1,15 +1,18 @@
 // One search config over several seeds, as the notebooks run it: each seed in its own run
 // directory (RESULTS/runs/search/NAME-SCALE-seedS, the same place `snas search` writes, so a
-// finished CLI run is reused), and per-epoch statistics across the seeds.
+// finished CLI run is reused; searchJobs hands the same runs to the process pool), and per-epoch
+// statistics across the seeds.
 import { join } from 'node:path';
 import type { BackendChoice } from '../backends/index.js';
 import { readSearchConfig } from '../cli/search-config.js';
+import type { Config } from '../config/schema.js';
 import type { Band } from '../report/band-figure.js';
 import { environmentRecord } from '../report/environment.js';
 import { resultsDir } from '../report/write-table.js';
 import type { Scale } from '../scale.js';
 import { mean, std } from '../util/stats.js';
 import type { EpochRecord } from './engine.js';
+import type { PoolJob } from './pool.js';
 import { ensureSearch, type SearchResult } from './runs.js';
 
 export interface SeedRuns {
@@ -29,14 +32,26 @@ export interface SeedRunOptions {
   log?: (line: string) => void;
 }
 
+/** Each seed's config and run directory. */
+function seedRuns(file: string, scale: Scale, seeds: number[]): { name: string; runs: { seed: number; config: Config; out: string }[] } {
+  const { config: base, name } = readSearchConfig(file, scale);
+  return {
+    name,
+    runs: seeds.map((seed) => ({ seed, config: { ...structuredClone(base), seed }, out: join(resultsDir(), 'runs', 'search', `${name}-${scale}-seed${seed}`) })),
+  };
+}
+
+/** The same runs as jobs for the process pool (runPool), so that searchSeeds then reads them back. */
+export function searchJobs(file: string, scale: Scale, seeds: number[]): PoolJob[] {
+  const { name, runs } = seedRuns(file, scale, seeds);
+  return runs.map(({ seed, config, out }) => ({ label: `${name} seed ${seed}`, command: 'search', dir: out, config }));
+}
+
 export async function searchSeeds(opts: SeedRunOptions): Promise<SeedRuns> {
-  const { config: base, name } = readSearchConfig(opts.file, opts.scale);
+  const { name, runs: planned } = seedRuns(opts.file, opts.scale, opts.seeds);
   const log = opts.log ?? ((l: string) => console.log(l));
   const runs: SeedRuns['runs'] = [];
-  for (const seed of opts.seeds) {
-    const config = structuredClone(base);
-    config.seed = seed;
-    const out = join(resultsDir(), 'runs', 'search', `${name}-${opts.scale}-seed${seed}`);
+  for (const { seed, config, out } of planned) {
     const result = await ensureSearch({
       config, configFile: opts.file, out,
       environment: () => ({ ...environmentRecord(opts.backend, { scale: opts.scale, seed }), config_file: opts.file }),

@@ -4,10 +4,11 @@
 #   - Node.js >= 20 (checked, never installed)
 #   - npm packages: `npm ci` when node_modules does not match package-lock.json
 #   - Jupyter for Debian's python3 (nbclient, nbconvert): Debian packages, via apt-get as root
+#   - Chromium, which draws the static SVG figures headless: Debian's chromium (or SNAS_CHROMIUM)
 #   - the fast `torch` backend: Debian's libtorch-dev and OpenBLAS, and python3-torch (the
 #     PyTorch peer of `npm run bench`), then the native addon (src/setup/build-torch.sh).
 #     Optional: without apt/root, or with SNAS_NO_TORCH=1, snas-lab runs on the next backend.
-# Where it cannot install Jupyter (no apt-get, not root) it stops and says exactly what to install.
+# Where it cannot install Jupyter or Chromium (no apt-get, not root) it stops and says exactly what to install.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 
@@ -26,7 +27,8 @@ apt_install() {
   if ! can_apt; then
     die "missing: ${pkgs[*]}. Install them (as root) with:
     apt-get update && apt-get install -y --no-install-recommends ${pkgs[*]}
-  or, without Debian, install Python's nbclient and nbconvert and point SNAS_PYTHON at that python."
+  or, without Debian, install them another way and point snas-lab at them (environment.md):
+  SNAS_PYTHON at a python with nbclient and nbconvert, SNAS_CHROMIUM at a Chromium or Chrome."
   fi
   export DEBIAN_FRONTEND=noninteractive
   if ! ls /var/lib/apt/lists/*_Packages* >/dev/null 2>&1; then
@@ -48,6 +50,16 @@ else
   [ -n "${SNAS_PYTHON:-}" ] && die "SNAS_PYTHON=$SNAS_PYTHON cannot import nbclient and nbconvert"
   apt_install jupyter-nbconvert jupyter-client python3-nbclient
   "$py" -c 'import nbclient, nbconvert, nbformat, jupyter_client' || die "jupyter packages installed but $py cannot import them"
+fi
+
+# --- Chromium for the static figures ----------------------------------------------------------
+if [ -n "${SNAS_CHROMIUM:-}" ]; then
+  [ -x "$SNAS_CHROMIUM" ] || die "SNAS_CHROMIUM=$SNAS_CHROMIUM is not an executable Chromium"
+  say "chromium: $SNAS_CHROMIUM"
+elif [ -x /usr/bin/chromium ]; then
+  say "chromium ok"
+else
+  apt_install chromium
 fi
 
 # --- libtorch for the `torch` backend (optional) ---------------------------------------------

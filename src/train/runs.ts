@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BackendChoice } from '../backends/index.js';
+import type { Config, TrainConfig } from '../config/schema.js';
 import { readTrainConfig } from '../cli/search-config.js';
 import { environmentRecord } from '../report/environment.js';
 import { resultsDir } from '../report/write-table.js';
@@ -13,6 +14,7 @@ import { randomCell } from '../space/sample.js';
 import { writeAtomic } from '../util/files.js';
 import { rng, seedFor } from '../util/rng.js';
 import { FILES, parseCsv } from '../search/run-dir.js';
+import type { PoolJob } from '../search/pool.js';
 import { ensureRun } from '../search/runs.js';
 import { genotypeLabel, RESULT_FILE, runTraining, type TrainRecord, type TrainResult } from './run.js';
 
@@ -35,15 +37,27 @@ export interface TrainSeedOptions {
   log?: (line: string) => void;
 }
 
-export async function trainSeeds(opts: TrainSeedOptions): Promise<TrainedRun[]> {
+/** Each seed's config and run directory. */
+function seedRuns(opts: Omit<TrainSeedOptions, 'backend'>): { seed: number; config: Config & { train: TrainConfig }; dir: string; label: string }[] {
   const { config: base, name } = readTrainConfig(opts.file, opts.scale);
-  const log = opts.log ?? ((l: string) => console.log(l));
-  const out: TrainedRun[] = [];
-  for (const seed of opts.seeds) {
+  return opts.seeds.map((seed) => {
     const config = structuredClone(base);
     config.seed = seed;
     config.train.genotype = opts.genotype;
-    const dir = join(resultsDir(), 'runs', 'train', `${name}-${genotypeLabel(opts.genotype)}-${opts.scale}-seed${seed}`);
+    const label = `${name}-${genotypeLabel(opts.genotype)}-${opts.scale}-seed${seed}`;
+    return { seed, config, label, dir: join(resultsDir(), 'runs', 'train', label) };
+  });
+}
+
+/** The same runs as jobs for the process pool (runPool), so that trainSeeds then reads them back. */
+export function trainJobs(opts: Omit<TrainSeedOptions, 'backend'>): PoolJob[] {
+  return seedRuns(opts).map(({ config, dir, label }) => ({ label, command: 'train', dir, config }));
+}
+
+export async function trainSeeds(opts: TrainSeedOptions): Promise<TrainedRun[]> {
+  const log = opts.log ?? ((l: string) => console.log(l));
+  const out: TrainedRun[] = [];
+  for (const { seed, config, dir } of seedRuns(opts)) {
     const reused = await ensureRun(dir, config, log, (flags) => runTraining({
       config, configFile: opts.file, out: dir, ...flags,
       environment: () => ({ ...environmentRecord(opts.backend, { scale: opts.scale, seed }), config_file: opts.file }),

@@ -2,7 +2,7 @@
 import { join, resolve } from 'node:path';
 import { selectBackend } from '../../backends/index.js';
 import { publishIndex } from '../../notebooks/publish.js';
-import { runNotebooks } from '../../notebooks/run.js';
+import { runNotebooks, staticFigures } from '../../notebooks/run.js';
 import { environmentRecord } from '../../report/environment.js';
 import { projectRoot } from '../../util/root.js';
 import { EXIT } from '../usage.js';
@@ -13,7 +13,9 @@ export const reproduce: Command = {
   usage: `snas reproduce [--scale S] [--out DIR]
 
 Executes every notebook and publishes DIR (default results/): notebooks/ with the executed
-.ipynb and .html files, environment.json, run.json and index.html.
+.ipynb and .html files, tables/ (CSV and Markdown), figures/ (interactive HTML, and SVG
+drawn by headless Chromium), environment.json, run.json and index.html, which links them all
+and opens offline. Runs that finished with the same config are reused, not recomputed.
 ${SCALE_HELP}`,
   async run(args) {
     const { values } = parse('reproduce', args, { scale: { type: 'string' }, out: { type: 'string' } });
@@ -23,10 +25,11 @@ ${SCALE_HELP}`,
     const started = new Date();
     const backend = await selectBackend();
     const results = await runNotebooks({ scale, outDir: join(out, 'notebooks') });
+    const figures = await staticFigures(join(out, 'figures'));
     const seconds = (Date.now() - started.getTime()) / 1000;
     publishIndex(out, { scale, started: started.toISOString(), seconds, notebooks: results, environment: environmentRecord(backend, { scale }) });
     const failed = results.filter((r) => !r.ok);
     console.log(`snas reproduce: ${results.length - failed.length} of ${results.length} notebooks ok in ${seconds.toFixed(0)} s; ${join(out, 'index.html')}`);
-    return failed.length ? EXIT.failure : EXIT.ok;
+    return failed.length || !figures ? EXIT.failure : EXIT.ok;
   },
 };

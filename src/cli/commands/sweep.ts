@@ -1,6 +1,7 @@
 // snas sweep: a grid of searches (one key varied, times seeds), e.g. the temperature ablation.
 import { relative } from 'node:path';
-import { runSweep, readSweep, sweepJobs } from '../../search/sweep.js';
+import { defaultWorkers, runPool } from '../../search/pool.js';
+import { readSweep, sweepJobs } from '../../search/sweep.js';
 import { projectRoot } from '../../util/root.js';
 import { EXIT, UsageError } from '../usage.js';
 import { help, parse, SCALE_HELP, scaleOption, type Command } from '../command.js';
@@ -13,8 +14,9 @@ Runs every (value, seed) of a sweep (configs/sweeps/*.yaml: a base search config
 varies, named values, seeds per scale) as a search into
 results/runs/sweeps/NAME-SCALE/VALUE-seedS, each in its own process. Finished runs with the
 same config are skipped, unfinished ones resumed, changed ones started over.
-  --workers N    searches at a time (default 1: on a 2-core machine two searches at once
-                 each run several times slower); each gets cores/N threads
+  --workers N    searches at a time, each with cores/N libtorch threads (default: SNAS_WORKERS,
+                 else one per core up to 4; the small networks here are bound by JavaScript
+                 dispatch, so two 1-thread processes beat one 2-thread process by ~1.5x)
 ${SCALE_HELP}
 Exit codes: 0 all runs finished, 1 a run failed (the others still ran), 2 bad sweep file or arguments.`,
   async run(args) {
@@ -22,13 +24,13 @@ Exit codes: 0 all runs finished, 1 a run failed (the others still ran), 2 bad sw
     if (values.help) return help(this);
     if (positionals.length !== 1) throw new UsageError('snas sweep: expected one SWEEP.yaml');
     const file = positionals[0]!;
-    const workers = values.workers === undefined ? 1 : Number(values.workers);
+    const workers = values.workers === undefined ? defaultWorkers() : Number(values.workers);
     if (!Number.isInteger(workers) || workers < 1) throw new UsageError(`--workers: expected a positive integer, got '${String(values.workers)}'`);
     const scale = scaleOption(values.scale);
     const s = readSweep(file);
     const jobs = sweepJobs(s, file, scale);
     const t0 = performance.now();
-    const counts = await runSweep(jobs, scale, { workers, log: (l) => console.error(l) });
+    const counts = await runPool(jobs, scale, { workers, log: (l) => console.error(l) });
     console.log(`snas sweep: ${jobs.length} runs (${counts.skip} skipped as finished, ${counts.resume} resumed, ${counts.start} started) in ${((performance.now() - t0) / 60000).toFixed(1)} min; ${relative(projectRoot(), jobs[0]!.dir).replace(/[^/]+$/, '')}`);
     return EXIT.ok;
   },
