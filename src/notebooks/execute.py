@@ -5,7 +5,8 @@ Called by src/notebooks/run.ts (`snas notebooks`, `npm test`, `npm run reproduce
 with Debian's python3, whose nbclient and nbconvert come from the Debian packages
 jupyter-nbconvert and jupyter-client.
 
-- Cells run one by one, numbered 1..n (tslab leaves execution counts blank).
+- Cells run one by one, numbered 1..n (tslab leaves execution counts blank). What a cell
+  prints is echoed, indented, to stdout as it arrives: the progress of a long cell.
 - A failing cell stops the notebook: the notebook path, the cell's index and source and the
   real error message (tslab's error reply is empty; the message is in the cell's stderr) go
   to stderr, the partial notebook is saved as NAME.failed.ipynb, and the exit code is 1.
@@ -74,6 +75,17 @@ MATHJAX3_CONFIG = (
     " tags: 'ams'}, svg: {fontCache: 'global'}};</script>\n")
 
 
+class EchoingClient(NotebookClient):
+    """Echoes each cell's printed output to this process's stdout as it arrives."""
+
+    def output(self, outs, msg, display_id, cell_index):
+        if msg["msg_type"] == "stream":
+            for line in ANSI.sub("", msg["content"].get("text", "")).splitlines():
+                if line.strip():
+                    print(f"    {line}", flush=True)
+        return super().output(outs, msg, display_id, cell_index)
+
+
 def inline_script(path, comment):
     with open(path, encoding="utf-8") as f:
         source = f.read().replace("</script", "<\\/script")
@@ -115,7 +127,7 @@ def main():
     label = a.label or a.notebook
 
     nb = nbformat.read(a.notebook, as_version=4)
-    client = NotebookClient(nb, kernel_name=a.kernel, timeout=a.timeout, allow_errors=False,
+    client = EchoingClient(nb, kernel_name=a.kernel, timeout=a.timeout, allow_errors=False,
                             resources={"metadata": {"path": a.cwd}})
     code_cells = sum(1 for c in nb.cells if c.cell_type == "code")
     count = 0

@@ -12,7 +12,7 @@ export interface Ran {
 
 export function snas(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 120_000): Ran {
   const r = spawnSync(process.execPath, [join(ROOT, 'src', 'cli', 'snas.js'), ...args], {
-    cwd: ROOT, env: { ...process.env, ...env }, encoding: 'utf8', timeout: timeoutMs,
+    cwd: ROOT, env: { ...process.env, ...env }, encoding: 'utf8', timeout: timeoutMs, maxBuffer: 256 * 1024 * 1024,
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
