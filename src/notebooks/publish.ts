@@ -36,7 +36,9 @@ export function publishIndex(resultsDir: string, pub: Publication): void {
 <h1>snas-lab: reproduction of SNAS (Xie et al., ICLR 2019)</h1>
 <p>Scale <b>${escapeHtml(pub.scale)}</b>, started ${escapeHtml(pub.started)}, ${Math.round(pub.seconds)} s in all,
 backend <b>${escapeHtml(env.backend.name)}</b> on ${env.machine.cores} cores (${escapeHtml(env.machine.cpu)}),
-git ${escapeHtml(env.git.commit ?? 'unknown')}${env.git.dirty ? ' (with uncommitted changes)' : ''}.</p>
+git ${escapeHtml(env.git.commit ?? 'unknown')}${env.git.dirty ? ' (with uncommitted changes)' : ''}.
+Times are this execution's: search and training runs that had finished with the same config are read back from
+<code>runs/</code>, not recomputed (each run's own time is in its <code>timing.csv</code>).</p>
 <h2>Notebooks</h2>
 <table>${rows.join('\n')}</table>
 ${figuresSection(resultsDir)}
@@ -64,11 +66,16 @@ function tablesSection(resultsDir: string): string {
   return parts.length ? `<h2>Tables</h2>\n${parts.join('\n')}` : '';
 }
 
-/** Every figure under RESULTS/figures (NAME.json with its caption): the SVG inline, linked to the interactive page. */
+/**
+ * Every figure under RESULTS/figures (NAME.json with its caption): the SVG inline, linked to
+ * the interactive page. The paper's figures (figureN_...) first, then the rest by name.
+ */
 function figuresSection(resultsDir: string): string {
   const dir = join(resultsDir, 'figures');
   if (!existsSync(dir)) return '';
-  const names = readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5)).sort();
+  const paperFirst = (name: string) => `${/^figure\d/.test(name) ? 0 : 1}${name}`;
+  const names = readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5))
+    .sort((a, b) => paperFirst(a).localeCompare(paperFirst(b)));
   const parts = names.map((name) => {
     const { caption } = JSON.parse(readFileSync(join(dir, `${name}.json`), 'utf8')) as { caption?: string };
     const n = escapeHtml(name);
