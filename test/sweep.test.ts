@@ -82,8 +82,10 @@ test('the pool runs jobs as child processes and names a failing job, its exit co
   }
 });
 
-test('defaultWorkers: SNAS_WORKERS when it is a positive integer, else one per core up to 4', () => {
+test('defaultWorkers: SNAS_WORKERS when it is a positive integer, one on a GPU, else one per core up to 4', () => {
   assert.equal(defaultWorkers({ SNAS_WORKERS: '3' }), 3);
+  assert.equal(defaultWorkers({ SNAS_TORCH_DEVICE: 'cuda' }), 1);
+  assert.equal(defaultWorkers({ SNAS_TORCH_DEVICE: 'cuda', SNAS_WORKERS: '2' }), 2);
   const auto = defaultWorkers({});
   assert.ok(auto >= 1 && auto <= 4);
   assert.equal(defaultWorkers({ SNAS_WORKERS: 'two' }), auto);

@@ -33,10 +33,14 @@ export interface PoolOptions {
   log?: (line: string) => void;
 }
 
-/** SNAS_WORKERS if set, else one per core up to 4 (each child uses cores / workers libtorch threads). */
+/**
+ * SNAS_WORKERS if set; else one when libtorch runs on a GPU (SNAS_TORCH_DEVICE other than cpu:
+ * runs would share its memory); else one per core up to 4 (each with cores / workers threads).
+ */
 export function defaultWorkers(env: NodeJS.ProcessEnv = process.env): number {
   const set = Number(env.SNAS_WORKERS);
   if (Number.isInteger(set) && set > 0) return set;
+  if ((env.SNAS_TORCH_DEVICE ?? 'cpu') !== 'cpu') return 1;
   return Math.max(1, Math.min(4, availableParallelism()));
 }
 

@@ -15,8 +15,8 @@ varies, named values, seeds per scale) as a search into
 results/runs/sweeps/NAME-SCALE/VALUE-seedS, each in its own process. Finished runs with the
 same config are skipped, unfinished ones resumed, changed ones started over.
   --workers N    searches at a time, each with cores/N libtorch threads (default: SNAS_WORKERS,
-                 else one per core up to 4; the small networks here are bound by JavaScript
-                 dispatch, so two 1-thread processes beat one 2-thread process by ~1.5x)
+                 else one on a GPU, else one per core up to 4; the small networks here are bound
+                 by JavaScript dispatch, so two 1-thread processes beat one 2-thread one by ~1.5x)
 ${SCALE_HELP}
 Exit codes: 0 all runs finished, 1 a run failed (the others still ran), 2 bad sweep file or arguments.`,
   async run(args) {
