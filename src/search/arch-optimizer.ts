@@ -6,14 +6,10 @@ import type * as tf from '@tensorflow/tfjs';
 import type { SearchConfig } from '../config/schema.js';
 import { SearchNetwork } from '../networks/search.js';
 import { Adam } from '../train/adam.js';
-import { Sgd } from '../train/sgd.js';
+import { Sgd, weightSgd } from '../train/sgd.js';
 import { seedFor } from '../util/rng.js';
 import { Architecture, CELL_TYPES, type Alphas, type CellType } from './architecture.js';
 import { networkState } from './strategy.js';
-
-export function weightSgd(cfg: SearchConfig): Sgd {
-  return new Sgd({ momentum: cfg.momentum, weightDecay: cfg.weight_decay, clipNorm: cfg.grad_clip || undefined });
-}
 
 export class ArchOptimizer {
   private readonly opt: Adam | Sgd;

@@ -15,7 +15,7 @@ import { Adam } from '../train/adam.js';
 import type { Sgd } from '../train/sgd.js';
 import { rng, seedFor } from '../util/rng.js';
 import { twoPerNode, type Alphas } from './architecture.js';
-import { weightSgd } from './arch-optimizer.js';
+import { weightSgd } from '../train/sgd.js';
 import { cellWeights, evalChild, trainChild, withChild } from './child.js';
 import { decisionsToGenotype, EnasController } from './enas-controller.js';
 import { networkState, type SearchStrategy, type StepInput, type StepResult } from './strategy.js';

@@ -18,7 +18,7 @@ import { cosineLr } from '../train/sgd.js';
 import { seedFor } from '../util/rng.js';
 import { cellText, type Alphas } from './architecture.js';
 import { restoreState, saveState } from './checkpoint.js';
-import { childNetwork, evalChild } from './child.js';
+import { evalChild, withChild } from './child.js';
 import { createStrategy } from './methods.js';
 import type { ProgressStep } from './progress.js';
 import { csv, FILES, RunDir, type RunOptions, type RunStatus } from './run-dir.js';
@@ -189,12 +189,11 @@ async function evaluateEpoch(
   acc: CheckpointMeta['partial'], seed: number,
 ): Promise<EpochRecord> {
   const genotype = search.derive(alphas, `epoch ${epoch + 1}`);
-  const child = childNetwork(genotype);
   let sampled = 0;
   let derived = 0;
   let seen = 0;
   let b = 0;
-  try {
+  await withChild(genotype, async (child) => {
     for await (const batch of valid.epoch(0)) {
       if (b >= batches) break;
       sampled += await search.evalSearch(batch, tau, seedFor(seed, epoch, b, 5));
@@ -202,9 +201,7 @@ async function evaluateEpoch(
       seen += batch.y.shape[0];
       b++;
     }
-  } finally {
-    child.dispose();
-  }
+  });
   return {
     epoch: epoch + 1, tau: search.tempered ? tau : NaN, lr, train_loss: acc.loss / acc.steps, train_acc: acc.correct / acc.count, cost: acc.cost / acc.steps,
     search_val_acc: sampled / seen, child_val_acc: derived / seen, entropy_normal: search.entropy(alphas, 'normal'), entropy_reduce: search.entropy(alphas, 'reduce'),

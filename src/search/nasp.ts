@@ -30,7 +30,6 @@ export class NaspSearch extends AlphaSearch implements SearchStrategy {
     this.clip();
   }
 
-
   private clip(): void {
     tf.tidy(() => { for (const a of this.arch.variables()) a.assign(tf.clipByValue(a, 0, 1)); });
   }

@@ -32,12 +32,17 @@ export interface SeedRunOptions {
   log?: (line: string) => void;
 }
 
+/** Where a search run of config NAME goes by default (`snas search` and the notebooks). */
+export function searchRunDir(name: string, scale: Scale, seed: number): string {
+  return join(resultsDir(), 'runs', 'search', `${name}-${scale}-seed${seed}`);
+}
+
 /** Each seed's config and run directory. */
 function seedRuns(file: string, scale: Scale, seeds: number[]): { name: string; runs: { seed: number; config: Config; out: string }[] } {
   const { config: base, name } = readSearchConfig(file, scale);
   return {
     name,
-    runs: seeds.map((seed) => ({ seed, config: { ...structuredClone(base), seed }, out: join(resultsDir(), 'runs', 'search', `${name}-${scale}-seed${seed}`) })),
+    runs: seeds.map((seed) => ({ seed, config: { ...structuredClone(base), seed }, out: searchRunDir(name, scale, seed) })),
   };
 }
 

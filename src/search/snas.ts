@@ -30,7 +30,6 @@ export class SnasSearch extends AlphaSearch implements SearchStrategy {
     return this.net.trainableVariables();
   }
 
-
   private sample(type: CellType, tau: number, seed: number): tf.Tensor2D {
     const z = concreteSample(this.arch.logAlpha[type] as tf.Tensor2D, tau, seed);
     return this.cfg.straight_through ? straightThrough(z) : z;

@@ -10,7 +10,7 @@ import type { Ctx } from '../nn/module.js';
 import { correctCount, softmaxCrossEntropy } from '../ops/index.js';
 import { poolBNOf } from '../report/complexity.js';
 import type { Genotype } from '../space/genotype.js';
-import { Sgd } from './sgd.js';
+import { weightSgd, type Sgd } from './sgd.js';
 
 /** The drop-path probability during epoch `epoch` (0-based): final * epoch / epochs, as the released code sets it. */
 export function dropPathAt(epoch: number, epochs: number, final: number): number {
@@ -32,8 +32,7 @@ export function evaluationShape(cfg: TrainConfig, genotype: Genotype): Omit<Deri
 /** The network (with its auxiliary head when the loss weighs one) and the SGD a training config describes. */
 export function evaluationModel(cfg: TrainConfig, genotype: Genotype, inputSize: number, seed: number): { net: DerivedNetwork; sgd: Sgd } {
   const net = new DerivedNetwork({ ...evaluationShape(cfg, genotype), inputSize, auxiliary: cfg.auxiliary_weight > 0, seed });
-  const sgd = new Sgd({ momentum: cfg.momentum, weightDecay: cfg.weight_decay, clipNorm: cfg.grad_clip || undefined });
-  return { net, sgd };
+  return { net, sgd: weightSgd(cfg) };
 }
 
 /** One SGD step on a batch; returns the loss and the correct count as tensors (the caller reads and frees them). */

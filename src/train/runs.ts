@@ -2,7 +2,7 @@
 // RESULTS/runs/train/CONFIG-LABEL-SCALE-seedS (where `snas train` writes), reused when
 // finished with the same config, resumed when not.
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { BackendChoice } from '../backends/index.js';
 import type { Config, TrainConfig } from '../config/schema.js';
 import { readTrainConfig } from '../cli/search-config.js';
@@ -37,6 +37,11 @@ export interface TrainSeedOptions {
   log?: (line: string) => void;
 }
 
+/** Where a training of config NAME on a genotype goes by default (`snas train` and the notebooks). */
+export function trainRunDir(name: string, genotype: string, scale: Scale, seed: number): string {
+  return join(resultsDir(), 'runs', 'train', `${name}-${genotypeLabel(genotype)}-${scale}-seed${seed}`);
+}
+
 /** Each seed's config and run directory. */
 function seedRuns(opts: Omit<TrainSeedOptions, 'backend'>): { seed: number; config: Config & { train: TrainConfig }; dir: string; label: string }[] {
   const { config: base, name } = readTrainConfig(opts.file, opts.scale);
@@ -44,8 +49,8 @@ function seedRuns(opts: Omit<TrainSeedOptions, 'backend'>): { seed: number; conf
     const config = structuredClone(base);
     config.seed = seed;
     config.train.genotype = opts.genotype;
-    const label = `${name}-${genotypeLabel(opts.genotype)}-${opts.scale}-seed${seed}`;
-    return { seed, config, label, dir: join(resultsDir(), 'runs', 'train', label) };
+    const dir = trainRunDir(name, opts.genotype, opts.scale, seed);
+    return { seed, config, label: basename(dir), dir };
   });
 }
 

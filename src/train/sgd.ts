@@ -93,6 +93,11 @@ export class Sgd {
 }
 
 /** Cosine annealing from lr0 to lrMin over `total` steps (torch's CosineAnnealingLR). */
+/** The weights' SGD a search or training config describes: momentum, weight decay, gradient clipping (0: none). */
+export function weightSgd(cfg: { momentum: number; weight_decay: number; grad_clip: number }): Sgd {
+  return new Sgd({ momentum: cfg.momentum, weightDecay: cfg.weight_decay, clipNorm: cfg.grad_clip || undefined });
+}
+
 export function cosineLr(step: number, total: number, lr0: number, lrMin = 0): number {
   return lrMin + 0.5 * (lr0 - lrMin) * (1 + Math.cos((Math.PI * Math.min(step, total)) / total));
 }

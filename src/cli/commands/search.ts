@@ -1,11 +1,11 @@
 // snas search: an architecture search from a config, into a run directory.
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { selectBackend } from '../../backends/index.js';
 import { environmentRecord } from '../../report/environment.js';
 import { runSearch, SearchDiverged } from '../../search/engine.js';
 import { planSearch, planText } from '../../search/plan.js';
 import { SearchProgress } from '../../search/progress.js';
-import { projectRoot } from '../../util/root.js';
+import { searchRunDir } from '../../search/seeds.js';
 import { EXIT, UsageError } from '../usage.js';
 import { help, parse, type Command } from '../command.js';
 import { applySeed, readSearchConfig, RUN_HELP, RUN_OPTIONS } from '../search-config.js';
@@ -30,7 +30,7 @@ ${RUN_HELP}`,
     const file = positionals[0]!;
     const { config, scale, name } = readSearchConfig(file, values.scale);
     applySeed(config, values.seed);
-    const out = resolve(typeof values.out === 'string' ? values.out : join(projectRoot(), 'results', 'runs', 'search', `${name}-${scale}-seed${config.seed}`));
+    const out = resolve(typeof values.out === 'string' ? values.out : searchRunDir(name, scale, config.seed));
     const backend = await selectBackend({ requested: config.backend, requestedBy: `${file}: backend`, log: (l) => console.error(l) });
     if (values['dry-run']) {
       console.log(planText(await planSearch(config), backend.name));

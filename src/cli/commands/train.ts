@@ -1,11 +1,11 @@
 // snas train: a derived network trained from scratch, from a config, into a run directory.
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { selectBackend } from '../../backends/index.js';
 import { environmentRecord } from '../../report/environment.js';
 import { planText, planTraining } from '../../search/plan.js';
 import { SearchProgress } from '../../search/progress.js';
-import { genotypeLabel, runTraining, TrainingDiverged } from '../../train/run.js';
-import { projectRoot } from '../../util/root.js';
+import { runTraining, TrainingDiverged } from '../../train/run.js';
+import { trainRunDir } from '../../train/runs.js';
 import { EXIT, UsageError } from '../usage.js';
 import { help, parse, type Command } from '../command.js';
 import { applySeed, readTrainConfig, RUN_HELP, RUN_OPTIONS } from '../search-config.js';
@@ -32,7 +32,7 @@ ${RUN_HELP}`,
     const { config, scale, name } = readTrainConfig(file, values.scale);
     if (typeof values.genotype === 'string') config.train.genotype = values.genotype;
     applySeed(config, values.seed);
-    const out = resolve(typeof values.out === 'string' ? values.out : join(projectRoot(), 'results', 'runs', 'train', `${name}-${genotypeLabel(config.train.genotype)}-${scale}-seed${config.seed}`));
+    const out = resolve(typeof values.out === 'string' ? values.out : trainRunDir(name, config.train.genotype, scale, config.seed));
     const backend = await selectBackend({ requested: config.backend, requestedBy: `${file}: backend`, log: (l) => console.error(l) });
     if (values['dry-run']) {
       console.log(planText(await planTraining(config), backend.name));
