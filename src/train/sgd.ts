@@ -1,6 +1,7 @@
 // SGD with momentum, weight decay and gradient-norm clipping, with PyTorch's semantics
 // (torch.optim.SGD and clip_grad_norm_): g <- clip(g) + wd * w; v <- m v + g; w <- w - lr v.
 import * as tf from '@tensorflow/tfjs';
+import type { SearchConfig } from '../config/schema.js';
 import { fusedSgdStep, hasFusedKernels } from '../ops/fused.js';
 
 export interface SgdOptions {
@@ -92,12 +93,16 @@ export class Sgd {
   }
 }
 
-/** Cosine annealing from lr0 to lrMin over `total` steps (torch's CosineAnnealingLR). */
-/** The weights' SGD a search or training config describes: momentum, weight decay, gradient clipping (0: none). */
-export function weightSgd(cfg: { momentum: number; weight_decay: number; grad_clip: number }): Sgd {
+/**
+ * The weights' SGD a search or training config describes: momentum, weight decay, gradient
+ * clipping (0: none). Typed by the search config's keys, which the training config shares (a
+ * literal type fails to compile in tslab's non-strict mode, where zod's fields are optional).
+ */
+export function weightSgd(cfg: Pick<SearchConfig, 'momentum' | 'weight_decay' | 'grad_clip'>): Sgd {
   return new Sgd({ momentum: cfg.momentum, weightDecay: cfg.weight_decay, clipNorm: cfg.grad_clip || undefined });
 }
 
+/** Cosine annealing from lr0 to lrMin over `total` steps (torch's CosineAnnealingLR). */
 export function cosineLr(step: number, total: number, lr0: number, lrMin = 0): number {
   return lrMin + 0.5 * (lr0 - lrMin) * (1 + Math.cos((Math.PI * Math.min(step, total)) / total));
 }
