@@ -20,18 +20,21 @@ import { cellWeights, childNetwork } from '../src/search/child.js';
 import { SearchNetwork } from '../src/networks/search.js';
 import { DECISIONS, EnasController, decisionsToGenotype } from '../src/search/enas-controller.js';
 import { EnasSearch } from '../src/search/enas.js';
-import { runSearch } from '../src/search/engine.js';
+import { runSearch } from '../src/search/run.js';
 import { NaspSearch, binarise } from '../src/search/nasp.js';
 import { unrolledAlphaGrads } from '../src/search/unrolled.js';
 import { PRIMITIVES, edgeIndex } from '../src/space/primitives.js';
 import { rng } from '../src/util/rng.js';
 import { ROOT } from './helpers/run.js';
 
-function searchConfig(name: string, over: Record<string, unknown> = {}): SearchConfig {
+function searchConfig<M extends SearchConfig['method']>(name: string, method: M, over: Record<string, unknown> = {}): Extract<SearchConfig, { method: M }> {
   const raw = readYaml(join(ROOT, 'configs', 'search', `${name}.yaml`)) as Record<string, unknown>;
   const cfg = configAtScale(raw, name, 'smoke').search!;
-  return { ...cfg, ...over } as SearchConfig;
+  assert.equal(cfg.method, method, `${name}.yaml is a ${method} config`);
+  return { ...cfg, ...over } as Extract<SearchConfig, { method: M }>;
 }
+
+const CLOCK = { epoch: 0, epochs: 1, step: 0, stepsPerEpoch: 1 };
 
 function batch(seed: number, n = 4, size = 8): Batch {
   return {
@@ -133,10 +136,10 @@ test("DARTS' second-order alpha gradient matches finite differences of the unrol
 
 test('the DARTS architecture step leaves every network variable as it found it', async () => {
   await selectBackend();
-  const d = new DartsSearch(searchConfig('darts-2nd', { layers: 3, channels: 2 }), 1, 10);
+  const d = new DartsSearch(searchConfig('darts-2nd', 'darts', { layers: 3, channels: 2 }), 1, 10);
   const [train, val] = [batch(1), batch(2)];
   try {
-    await d.trainStep({ batch: train, archBatch: val, tau: 1, lr: 0.05, seed: 0 });
+    await d.trainStep({ batch: train, archBatch: val, clock: CLOCK, lr: 0.05, seed: 0 });
     const before = d.net.namedVariables().map(([, v]) => Array.from(v.dataSync()));
     const alphasBefore = Array.from(d.arch.logAlpha.normal.dataSync());
     tf.dispose(Object.values(d.secondOrderGrads(train, val, 0.05)));
@@ -150,7 +153,7 @@ test('the DARTS architecture step leaves every network variable as it found it',
 
 test('NASP binarises alpha two edges per node, clips it to [0, 1], and its weight step touches only the selected ops', async () => {
   await selectBackend();
-  const cfg = searchConfig('nasp', { layers: 3, channels: 2, alpha_lr: 0.5 });
+  const cfg = searchConfig('nasp', 'nasp', { layers: 3, channels: 2, alpha_lr: 0.5 });
   const n = new NaspSearch(cfg, 3, 10);
   const train = batch(3);
   const val = batch(4);
@@ -161,7 +164,7 @@ test('NASP binarises alpha two edges per node, clips it to [0, 1], and its weigh
     assert.equal(bin.normal.edges.length, 8);
     const named = new Map(n.net.namedVariables());
     const before = new Map([...named].map(([k, v]) => [k, v.dataSync().slice()]));
-    await n.trainStep({ batch: train, archBatch: val, tau: 1, lr: 0.1, seed: 0 });
+    await n.trainStep({ batch: train, archBatch: val, clock: CLOCK, lr: 0.1, seed: 0 });
     const after = await n.archValues();
     for (const rows of [after.normal, after.reduce]) for (const r of rows) for (const v of r) assert.ok(v >= 0 && v <= 1, `alpha ${v} left [0, 1]`);
     assert.ok(after.normal.some((r) => r.some((v) => v === 0 || v === 1)), 'a large step clips some alpha to a bound');
@@ -210,7 +213,7 @@ test("ENAS' controller samples as its log-probabilities say, and REINFORCE moves
   } finally {
     c.dispose();
   }
-  const cfg = searchConfig('enas', { layers: 3, channels: 2 });
+  const cfg = searchConfig('enas', 'enas', { layers: 3, channels: 2 });
   for (const sign of [1, -1]) {
     const e = new EnasSearch({ ...cfg, enas: { ...cfg.enas, controller_lr: 0.05, entropy_weight: 0 } }, 0, 10);
     try {

@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import { parse } from 'yaml';
 import { configAtScale } from '../src/config/load.js';
 import { chooseLevels, ladder, levelConfig, noneEdges, type CalibrationRow } from '../src/search/calibrate.js';
-import { csv, parseCsv } from '../src/search/run-dir.js';
+import { csvText, parseCsv } from '../src/util/csv.js';
 import { ROOT, snas } from './helpers/run.js';
 
 const SNAS_CONFIG = join(ROOT, 'configs', 'search', 'snas.yaml');
@@ -33,13 +33,15 @@ test('a level config is the base config with its lambda, valid at every scale, w
   assert.match(text, /^# SNAS with the moderate resource constraint/);
   assert.match(text, /# Ladder: 0: 1\.0, 0\.02: 7\.5/);
   for (const scale of ['smoke', 'quick', 'paper'] as const) {
-    assert.equal(configAtScale(parse(text), 'level.yaml', scale).search?.constraint.lambda, 0.02, scale);
+    const search = configAtScale(parse(text), 'level.yaml', scale).search;
+    assert.equal(search?.method === 'snas' ? search.constraint.lambda : undefined, 0.02, scale);
   }
 });
 
-test('parseCsv reads back what csv writes, quoted fields included', () => {
+test('parseCsv reads back what csvText writes, quoted fields included', () => {
   const rows = [{ a: 1, b: 'x, "y"', c: 0.125 }, { a: 2, b: 'plain', c: 3 }];
-  assert.deepEqual(parseCsv(csv(['a', 'b', 'c'], rows)), rows);
+  assert.deepEqual(parseCsv(csvText(['a', 'b', 'c'], rows)), rows);
+  assert.equal(csvText(['a', 'b'], [{ a: 0.1, b: 'line\nbreak' }]), 'a,b\n0.10000000,"line\nbreak"\n');
 });
 
 test('snas calibrate runs the ladder, writes its table, and reuses finished runs', () => {

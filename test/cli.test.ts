@@ -43,10 +43,16 @@ test('a bad scale or backend exits 2 naming where the value came from', () => {
   assert.match(r.stderr, /environment variable SNAS_BACKEND: unknown backend 'gpu'/);
 });
 
-test('a notebook name that matches nothing exits 1 with the list of notebooks', () => {
-  const r = snas(['notebooks', 'no-such-notebook', '--scale', 'smoke']);
-  assert.equal(r.code, 1);
-  assert.match(r.stderr, /no single notebook matches 'no-such-notebook'; notebooks: 00-environment/);
+test('a notebook name that matches nothing exits 2 with the list of notebooks and no stack trace', () => {
+  for (const name of ['no-such-notebook', '99']) {
+    const r = snas(['notebooks', name, '--scale', 'smoke']);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, new RegExp(`no single notebook matches '${name}'; notebooks: 00-environment`));
+    assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
+  }
+  const r = snas(['notebooks', '99', '--scale', 'smoke', '--debug']);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /\n\s+at /, '--debug prints the stack trace');
 });
 
 test('snas env prints the environment record as JSON with the backend that runs', () => {

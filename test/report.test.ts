@@ -48,7 +48,7 @@ test('the results index shows every table under results/tables inline, with its 
   const { join } = await import('node:path');
   const { publishIndex } = await import('../src/notebooks/publish.js');
   const { writeTable } = await import('../src/report/write-table.js');
-  const { environmentRecord } = await import('../src/report/environment.js');
+  const { environmentRecord } = await import('../src/runs/environment.js');
   const { selectBackend } = await import('../src/backends/index.js');
   const backend = await selectBackend();
   const dir = mkdtempSync(join(tmpdir(), 'snas-index-'));

@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { selectBackend } from '../src/backends/index.js';
-import { runSearch } from '../src/search/engine.js';
-import { defaultWorkers, runPool } from '../src/search/pool.js';
-import { runAction } from '../src/search/runs.js';
+import { runSearch } from '../src/search/run.js';
+import { defaultWorkers, LocalExecutor } from '../src/runs/local-executor.js';
+import { runAction } from '../src/runs/reuse.js';
 import { readSweep, sweepJobs, type SweepJob } from '../src/search/sweep.js';
 import { ROOT } from './helpers/run.js';
 
@@ -19,7 +19,8 @@ test('the temperature sweep is a grid of valid configs with the schedule replace
   const jobs = sweepJobs(s, TEMPERATURE, 'quick');
   assert.equal(jobs.length, Object.keys(s.values).length * s.seeds.quick!.length);
   const c = jobs.find((j) => j.value === 'constant-0.3')!;
-  assert.deepEqual(c.config.search!.temperature, { kind: 'constant', tau0: 0.3 });
+  const search = c.config.search!;
+  assert.deepEqual(search.method === 'snas' ? search.temperature : undefined, { kind: 'constant', tau0: 0.3 });
   assert.equal(c.config.search!.epochs, 8, "the base's quick scale applies under the varied key");
   assert.match(c.dir, /temperature-quick[\\/]constant-0\.3-seed0$/);
 });
@@ -55,7 +56,7 @@ test('a sweep skips finished runs, resumes unfinished ones and starts changed on
     assert.deepEqual(jobs.map(jobAction), ['skip', 'resume']);
     const changed = sweepJobs(readSweep(f), f, 'smoke').map((j) => ({ ...j, config: { ...j.config, seed: 7 } }));
     assert.deepEqual(changed.map(jobAction), ['start', 'start'], 'a run made with another config is started over');
-    const counts = await runPool(jobs, 'smoke', { workers: 2, log: () => {} });
+    const counts = await new LocalExecutor(2).run(jobs, () => {});
     assert.deepEqual(counts, { skip: 1, resume: 1, start: 0 });
     for (const j of jobs) assert.equal(JSON.parse(readFileSync(join(j.dir, 'run.json'), 'utf8')).status, 'finished');
     assert.deepEqual(jobs.map(jobAction), ['skip', 'skip']);
@@ -66,14 +67,14 @@ test('a sweep skips finished runs, resumes unfinished ones and starts changed on
   }
 });
 
-test('the pool runs jobs as child processes and names a failing job, its exit code and its error', async () => {
+test('the local executor runs requests as child processes and names a failing run, its exit code and its error', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'snas-pool-'));
   try {
     const bad = { ...sweepJobs(readSweep(TEMPERATURE), TEMPERATURE, 'smoke')[0]!.config };
     bad.data = { ...bad.data, dataset: 'cifar10', path: join(dir, 'no-cifar') };
     const lines: string[] = [];
     await assert.rejects(
-      runPool([{ label: 'missing data', command: 'search', dir: join(dir, 'run'), config: bad }], 'smoke', { workers: 1, log: (l) => lines.push(l) }),
+      new LocalExecutor(1).run([{ kind: 'search', name: 'bad', label: 'missing data', dir: join(dir, 'run'), config: bad, seed: 0, scale: 'smoke' }], (l) => lines.push(l)),
       (e: Error) => /1 run\(s\) failed: missing data \(exit [12]\): .*no-cifar/.test(e.message),
     );
     assert.ok(lines.some((l) => /missing data: FAILED/.test(l)), lines.join('\n'));

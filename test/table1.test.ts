@@ -1,5 +1,6 @@
-// Across-seed statistics of runs, the band figure, Tables 1 and 2's quoted and measured rows,
-// the claims of Sec. 3.1, and the random-cell baseline's sampler.
+// The band figure, Tables 1 and 2's quoted and measured rows and the claims of Sec. 3.1, each
+// computed from the runs table of synthetic run directories, and the random-cell baseline's
+// sampler.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { bandFigure } from '../src/report/band-figure.js';
@@ -9,27 +10,12 @@ import { TABLE1_COLUMNS, table1Rows } from '../src/report/table1.js';
 import { TABLE2_COLUMNS, table2Rows } from '../src/report/table2.js';
 import { randomCell } from '../src/space/sample.js';
 import { rng } from '../src/util/rng.js';
-import type { EpochRecord } from '../src/search/engine.js';
-import { epochBand, finalStats } from '../src/search/seeds.js';
+import { syntheticTable, type SyntheticRun } from './helpers/runs.js';
 
-function run(vals: number[], child: number[]): { records: EpochRecord[]; seconds: number } {
-  const records = vals.map((v, i) => ({ epoch: i + 1, search_val_acc: v, child_val_acc: child[i]! }) as unknown as EpochRecord);
-  return { records, seconds: 360 * vals.length };
+/** A search run of `config` with the given search and child accuracies per epoch (360 s each). */
+function run(config: string, seed: number, vals: number[], child: number[], extra: (i: number) => Record<string, number> = () => ({})): SyntheticRun {
+  return { config, seed, records: vals.map((v, i) => ({ search_val_acc: v, child_val_acc: child[i]!, ...extra(i) })) };
 }
-
-test('epochBand gives the mean and the min-max range per epoch, over the epochs every seed reached', () => {
-  const band = epochBand([run([0.1, 0.3, 0.5], [0, 0, 0]), run([0.3, 0.1], [0, 0])], 'search_val_acc');
-  assert.deepEqual(band.x, [1, 2]);
-  assert.deepEqual(band.lo, [0.1, 0.1]);
-  assert.deepEqual(band.hi, [0.3, 0.3]);
-  assert.ok(Math.abs(band.mean[0]! - 0.2) < 1e-12 && Math.abs(band.mean[1]! - 0.2) < 1e-12);
-});
-
-test('finalStats reads the last epoch of each seed', () => {
-  const s = finalStats([run([0.1, 0.4], [0.2, 0.6]), run([0.9, 0.2], [0.1, 0.2])], 'child_val_acc');
-  assert.ok(Math.abs(s.mean - 0.4) < 1e-12);
-  assert.ok(Math.abs(s.std - Math.sqrt(0.08)) < 1e-12);
-});
 
 test('bandFigure draws a closed band and a mean line per series, scaled by the factor', () => {
   const fig = bandFigure([{ name: 'a', x: [1, 2], mean: [0.2, 0.4], lo: [0.1, 0.3], hi: [0.3, 0.5] }], { title: 't', xTitle: 'x', yTitle: 'y', factor: 100 });
@@ -39,12 +25,13 @@ test('bandFigure draws a closed band and a mean line per series, scaled by the f
   assert.deepEqual((fig.data[1]!.y as number[]).map((v) => Math.round(v)), [20, 40]);
 });
 
-test('table1Rows puts each measurement under its quoted paper row and marks the source of every row', () => {
+test('table1Rows puts each measurement under its quoted paper row and marks the source of every row', async () => {
   const paper = paperTables().table1;
   const snas = paper.find((p) => p.method.startsWith('SNAS'))!.method;
-  const rows = table1Rows([
-    { method: snas, runs: [run([0.5, 0.6], [0.3, 0.4]), run([0.5, 0.8], [0.3, 0.2])], scale: 'quick', hardware: 'test', gpu: false },
-    { method: 'not in the paper', runs: [run([0.1], [0.1])], scale: 'quick', hardware: 'test', gpu: true },
+  const { table } = await syntheticTable([run('s', 0, [0.5, 0.6], [0.3, 0.4]), run('s', 1, [0.5, 0.8], [0.3, 0.2]), run('other', 0, [0.1], [0.1])]);
+  const rows = table1Rows(table, [
+    { method: snas, config: 's', scale: 'quick', hardware: 'test', gpu: false },
+    { method: 'not in the paper', config: 'other', scale: 'quick', hardware: 'test', gpu: true },
   ]);
   assert.equal(rows.length, paper.length + 2);
   const at = rows.findIndex((r) => r.method === snas && r.source === 'paper');
@@ -63,24 +50,28 @@ test('table1Rows puts each measurement under its quoted paper row and marks the 
   for (const r of rows) assert.deepEqual(Object.keys(r), [...TABLE1_COLUMNS]);
 });
 
-test("Sec. 3.1's claims are judged from the runs, and can come out either way", () => {
-  const rec = (val: number, child: number, h: number) => ({ search_val_acc: val, child_val_acc: child, entropy_normal: h, entropy_reduce: h }) as unknown as EpochRecord;
-  const snasLike = { runs: [{ records: [rec(0.1, 0.1, 29), rec(0.6, 0.62, 3)] }] };
-  const dartsLike = { runs: [{ records: [rec(0.1, 0.1, 29), rec(0.6, 0.3, 28)] }] };
-  assert.ok(Math.abs(derivationDrop(snasLike) + 2) < 1e-9);
-  assert.ok(Math.abs(entropyRatio(dartsLike) - 28 / 29) < 1e-12);
-  assert.deepEqual(claimRows(snasLike, dartsLike).map((r) => r.held), ['yes', 'yes']);
-  assert.deepEqual(claimRows(dartsLike, snasLike).map((r) => r.held), ['no', 'no']);
+test("Sec. 3.1's claims are judged from the runs, and can come out either way", async () => {
+  const entropies = (h: number[]) => (i: number) => ({ entropy_normal: h[i]!, entropy_reduce: h[i]! });
+  const { table } = await syntheticTable([
+    run('snas-like', 0, [0.1, 0.6], [0.1, 0.62], entropies([29, 3])),
+    run('darts-like', 0, [0.1, 0.6], [0.1, 0.3], entropies([29, 28])),
+    run('darts-like', 1, [0.1, 0.6], [0.1, 0.3], entropies([20, 10])),
+  ]);
+  assert.ok(Math.abs((derivationDrop(table, 'snas-like')) + 2) < 1e-9);
+  assert.ok(Math.abs((entropyRatio(table, 'darts-like')) - (28 / 29 + 10 / 20) / 2) < 1e-12, 'the ratio is per run, then the mean over runs');
+  assert.deepEqual((claimRows(table, 'snas-like', 'darts-like')).map((r) => r.held), ['yes', 'yes']);
+  assert.deepEqual((claimRows(table, 'darts-like', 'snas-like')).map((r) => r.held), ['no', 'no']);
 });
 
-test('table2Rows puts the cells trained here under their paper method, with error mean and std over seeds', () => {
-  const run = (error: number, seed: number) => ({
-    seed, dir: 'x', reused: false, records: [],
-    result: { genotype: 'g', epochs: 1, test_acc: 1 - error / 100, test_error: error, params: 32_000, params_with_aux: 40_000, mult_adds: 1, params_paper_size: 2_900_000, seconds: 1 },
+test('table2Rows puts the cells trained here under their paper method, with error mean and std over seeds', async () => {
+  const training = (genotype: string, error: number, seed: number): SyntheticRun => ({
+    config: `cifar10-${genotype}`, seed, method: 'train', genotype, records: [{ test_acc: 0.5 }, { test_acc: 1 - error / 100 }],
+    result: { genotype, epochs: 2, test_acc: 1 - error / 100, test_error: error, params: 32_000, params_with_aux: 40_000, mult_adds: 1, params_paper_size: 2_900_000, seconds: 1 },
   });
-  const rows = table2Rows([
-    { method: 'SNAS + mild constraint + cutout', cell: 'published SNAS_mild', runs: [run(40, 0), run(44, 1)], scale: 'quick', hardware: 'test' },
-    { method: 'NASP + cutout', cell: 'found here', runs: [run(50, 0)], searchHours: 0.5, scale: 'quick', hardware: 'test' },
+  const { table } = await syntheticTable([training('SNAS_mild', 40, 0), training('SNAS_mild', 44, 1), training('found.json', 50, 0)]);
+  const rows = table2Rows(table, [
+    { method: 'SNAS + mild constraint + cutout', cell: 'published SNAS_mild', genotype: 'SNAS_mild', scale: 'quick', hardware: 'test' },
+    { method: 'NASP + cutout', cell: 'found here', genotype: 'found.json', searchHours: 0.5, scale: 'quick', hardware: 'test' },
   ]);
   const at = rows.findIndex((r) => r.method === 'SNAS + mild constraint + cutout' && r.source === 'paper');
   const m = rows[at + 1]!;

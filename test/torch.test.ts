@@ -9,7 +9,7 @@ import { nativeTensorCount, registerTorch, TORCH } from '../src/backends/torch/i
 import { runCase, scaledError, type RunResult } from './helpers/backend-compare.js';
 import { torchCases } from './helpers/torch-cases.js';
 import { buildSnasStep, type StepShape } from '../src/bench/snas-step.js';
-import { Sgd } from '../src/train/sgd.js';
+import { Sgd } from '../src/optim/sgd.js';
 import { BatchNorm } from '../src/nn/layers.js';
 
 let reason = '';

@@ -11,8 +11,8 @@ import { configAtScale, readYaml } from '../src/config/load.js';
 import type { Config, TrainConfig } from '../src/config/schema.js';
 import { dropPath } from '../src/nn/layers.js';
 import { dropPathAt, evaluationLoss } from '../src/train/evaluation.js';
-import { runTraining } from '../src/train/run.js';
-import { cosineLr } from '../src/train/sgd.js';
+import { runTraining, type TrainResult } from '../src/train/run.js';
+import { cosineLr } from '../src/optim/cosine.js';
 import { ROOT, snas } from './helpers/run.js';
 
 const CONFIG = join(ROOT, 'configs', 'train', 'cifar10.yaml');
@@ -63,8 +63,9 @@ test('snas train is deterministic, resumes mid-epoch to the same result, and rec
     });
     const a = await run('a');
     assert.equal(a.records.length, 2);
-    assert.ok(a.result && a.result.params > 0 && a.result.params_with_aux > a.result.params && a.result.mult_adds > 0);
-    assert.ok(Math.abs(a.result.test_error - 100 * (1 - a.records[1]!.test_acc)) < 1e-9);
+    const result = JSON.parse(readFileSync(join(dir, 'a', 'result.json'), 'utf8')) as TrainResult;
+    assert.ok(result.params > 0 && result.params_with_aux > result.params && result.mult_adds > 0);
+    assert.ok(Math.abs(result.test_error - 100 * (1 - a.records[1]!.test_acc)) < 1e-9);
     assert.ok(a.records[1]!.drop_path > 0 && a.records[0]!.drop_path === 0);
     await run('b');
     await run('c', { stopAfterSteps: 4 });

@@ -2,7 +2,7 @@
 // BN) on the active backend: a small, representative piece of a supernet step.
 import * as tf from '@tensorflow/tfjs';
 import * as ops from '../ops/index.js';
-import { timeIt, type Timing } from './timing.js';
+import { timeIt, type Timing } from '../util/timing.js';
 import { useBackend, type BackendName } from '../backends/index.js';
 
 export interface SepConvShape {

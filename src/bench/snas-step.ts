@@ -10,8 +10,8 @@ import { softmaxCrossEntropy } from '../ops/index.js';
 import { concreteSample } from '../samplers/concrete.js';
 import { MixedOp } from '../space/search-cell.js';
 import { PRIMITIVES } from '../space/primitives.js';
-import { Adam } from '../train/adam.js';
-import { Sgd } from '../train/sgd.js';
+import { Adam } from '../optim/adam.js';
+import { Sgd } from '../optim/sgd.js';
 
 export interface StepShape {
   what: 'edge' | 'network';

@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { useBackend, type BackendName } from '../backends/index.js';
 import { profileNative, type NativeProfileRow } from '../backends/torch/profile.js';
 import { buildSnasStep, type StepShape } from './snas-step.js';
-import { median } from './timing.js';
+import { median } from '../util/timing.js';
 
 export interface WorkerRequest {
   backend: BackendName;

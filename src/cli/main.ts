@@ -5,7 +5,9 @@ import { DataError } from '../data/cifar10.js';
 import { NetworkShapeError } from '../networks/reductions.js';
 import { GenotypeError } from '../space/genotype.js';
 import { ScaleError } from '../scale.js';
-import { RunDirError } from '../search/run-dir.js';
+import { NotebookError } from '../notebooks/run.js';
+import { CheckpointError } from '../runs/checkpoint.js';
+import { RunDirError } from '../runs/dir.js';
 import { packageJson } from '../util/root.js';
 import { COMMANDS } from './commands/index.js';
 import { EXIT, UsageError } from './usage.js';
@@ -20,11 +22,17 @@ usage: snas <command> [options]      snas <command> --help for a command's optio
 commands:
 ${lines.join('\n')}
 
+--debug (anywhere on the line, or SNAS_DEBUG=1): print the stack trace of an error
+
 environment: SNAS_SCALE (smoke|quick|paper), SNAS_BACKEND (auto|torch|tfjs-node-gpu|tfjs-node|wasm|cpu)`;
 }
 
+/** Errors that mean bad input (a flag, a config, a file, a name): one message, exit 2. */
+const BAD_INPUT = [UsageError, ScaleError, BackendError, ConfigError, DataError, GenotypeError, NetworkShapeError, RunDirError, CheckpointError, NotebookError];
+
 export async function main(argv: string[]): Promise<number> {
-  const [name, ...rest] = argv;
+  const debug = argv.includes('--debug') || process.env.SNAS_DEBUG === '1';
+  const [name, ...rest] = argv.filter((a) => a !== '--debug');
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     console.log(topUsage());
     return EXIT.ok;
@@ -41,12 +49,13 @@ export async function main(argv: string[]): Promise<number> {
   try {
     return await command.run(rest);
   } catch (err) {
-    const badInput = [UsageError, ScaleError, BackendError, ConfigError, DataError, GenotypeError, NetworkShapeError, RunDirError].some((E) => err instanceof E);
+    const badInput = BAD_INPUT.some((E) => err instanceof E);
+    const text = debug ? (err as Error).stack ?? String(err) : (err as Error).message ?? String(err);
     if (badInput) {
-      console.error(`${(err as Error).message}\n(snas ${name} --help for usage)`);
+      console.error(`${text}\n(snas ${name} --help for usage)`);
       return EXIT.usage;
     }
-    console.error(`snas ${name}: ${(err as Error).stack ?? String(err)}`);
+    console.error(`snas ${name}: ${text}${debug ? '' : '\n(run again with --debug for the stack trace)'}`);
     return EXIT.failure;
   }
 }

@@ -25,14 +25,30 @@ export function readYaml(file: string): unknown {
   return doc.toJS() ?? {};
 }
 
-/** The object schema found at `path` inside `schema`, unwrapping defaults and optionals. */
-function objectAt(schema: z.ZodTypeAny, path: (string | number)[]): z.AnyZodObject | undefined {
+/** The schema inside wrappers (defaults, optionals, nullables, preprocessing). */
+function unwrap(s: z.ZodTypeAny): z.ZodTypeAny {
+  for (;;) {
+    if (s instanceof z.ZodDefault || s instanceof z.ZodOptional || s instanceof z.ZodNullable) s = s._def.innerType;
+    else if (s instanceof z.ZodEffects) s = s._def.schema;
+    else return s;
+  }
+}
+
+/**
+ * The object schema found at `path` inside `schema`, unwrapping defaults and optionals; a
+ * discriminated union (the search section) resolves to the option the data selects.
+ */
+function objectAt(schema: z.ZodTypeAny, path: (string | number)[], data: unknown): z.AnyZodObject | undefined {
   let s: z.ZodTypeAny = schema;
-  for (const key of [...path, null]) {
-    while (s instanceof z.ZodDefault || s instanceof z.ZodOptional || s instanceof z.ZodNullable) s = s._def.innerType;
-    if (key === null) break;
+  for (let i = 0; ; i++) {
+    s = unwrap(s);
+    if (s instanceof z.ZodDiscriminatedUnion) {
+      const here = valueAt(data, path.slice(0, i)) as Record<string, unknown> | undefined;
+      s = unwrap(s.optionsMap.get(here?.[s.discriminator] as z.Primitive) ?? s.options[0]);
+    }
+    if (i === path.length) break;
     if (!(s instanceof z.ZodObject)) return undefined;
-    s = s.shape[key];
+    s = s.shape[path[i]!];
     if (!s) return undefined;
   }
   return s instanceof z.ZodObject ? s : undefined;
@@ -50,9 +66,13 @@ export function describeIssues(file: string, error: z.ZodError, data: unknown, s
     const got = JSON.stringify(valueAt(data, issue.path));
     switch (issue.code) {
       case 'unrecognized_keys': {
-        const known = Object.keys(objectAt(schema, issue.path)?.shape ?? {});
-        return issue.keys.map((k) => `${at}: unknown key '${k}'; expected one of ${known.join(', ')}`).join('\n');
+        const known = Object.keys(objectAt(schema, issue.path, data)?.shape ?? {});
+        const method = (valueAt(data, issue.path) as { method?: unknown } | undefined)?.method;
+        const reads = issue.path.join('.') === 'search' && typeof method === 'string' ? ` (method ${method} does not read it)` : '';
+        return issue.keys.map((k) => `${at}: unknown key '${k}'${reads}; expected one of ${known.join(', ')}`).join('\n');
       }
+      case 'invalid_union_discriminator':
+        return `${at}: expected one of ${issue.options.map(String).join(', ')}, got ${got}`;
       case 'invalid_enum_value':
         return `${at}: expected one of ${issue.options.join(', ')}, got ${got}`;
       case 'invalid_type':

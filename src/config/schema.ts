@@ -1,5 +1,5 @@
-// The one schema every experiment config is validated against (zod). Sections that later
-// commands need (search, train, sweep) join this object.
+// The one schema every experiment config is validated against (zod): the shared sections, a
+// search section whose keys depend on its method, and a training section.
 import { z } from 'zod';
 import { BACKEND_ORDER } from '../backends/candidates.js';
 import { SCALES } from '../scale.js';
@@ -61,13 +61,10 @@ export const EnasSchema = z.object({
 }).strict();
 
 export const SEARCH_METHODS = ['snas', 'darts', 'nasp', 'enas'] as const;
+export type SearchMethod = (typeof SEARCH_METHODS)[number];
 
-/**
- * An architecture search (snas search); defaults are the paper's and released code's. The
- * temperature and the constraint are SNAS' alone; alpha_* keys serve SNAS, DARTS and NASP.
- */
-export const SearchSchema = z.object({
-  method: z.enum(SEARCH_METHODS).default('snas'),
+/** The keys every search method reads: budget, network size, and the weights' SGD. */
+const SEARCH_BASE = {
   epochs: z.number().int().min(1).default(150),
   layers: z.number().int().min(3).default(8),
   channels: z.number().int().min(1).default(16),
@@ -80,6 +77,12 @@ export const SearchSchema = z.object({
   momentum: z.number().min(0).max(1).default(0.9),
   weight_decay: z.number().min(0).default(3e-4),
   grad_clip: z.number().min(0).default(5),
+  /** Also write a checkpoint every N steps within an epoch (0: at the end of each epoch only). */
+  checkpoint_every: z.number().int().min(0).default(0),
+};
+
+/** The architecture parameters' optimiser and initialisation (SNAS, DARTS, NASP). */
+const ALPHA_KEYS = {
   /** adam (the paper) or sgd (the released code's single-GPU path). */
   alpha_optimizer: z.enum(['adam', 'sgd']).default('adam'),
   alpha_lr: z.number().positive().default(3e-4),
@@ -87,16 +90,32 @@ export const SearchSchema = z.object({
   alpha_weight_decay: z.number().min(0).default(1e-3),
   /** log alpha ~ N(mean, std), as the released code initialises it. */
   alpha_init: z.object({ mean: z.number().default(1), std: z.number().min(0).default(0.01) }).strict().default({}),
+};
+
+/** SNAS (the paper's defaults and the released code's): its temperature, sampler and resource constraint. */
+export const SnasSearchSchema = z.object({
+  method: z.literal('snas'),
+  ...SEARCH_BASE,
+  ...ALPHA_KEYS,
   drop_path: z.number().min(0).lt(1).default(0.3),
   temperature: TemperatureSchema.default(RELEASED_SCHEDULE),
   /** Straight-through: one-hot forward, relaxed gradient. */
   straight_through: z.boolean().default(false),
   constraint: ConstraintSchema.default({}),
-  /** Also write a checkpoint every N steps within an epoch (0: at the end of each epoch only). */
-  checkpoint_every: z.number().int().min(0).default(0),
-  darts: DartsSchema.default({}),
-  enas: EnasSchema.default({}),
 }).strict();
+
+export const DartsSearchSchema = z.object({ method: z.literal('darts'), ...SEARCH_BASE, ...ALPHA_KEYS, darts: DartsSchema.default({}) }).strict();
+export const NaspSearchSchema = z.object({ method: z.literal('nasp'), ...SEARCH_BASE, ...ALPHA_KEYS }).strict();
+export const EnasSearchSchema = z.object({ method: z.literal('enas'), ...SEARCH_BASE, enas: EnasSchema.default({}) }).strict();
+
+/**
+ * An architecture search (snas search): one section per method, each with the keys that method
+ * reads and no others, so a key the chosen method ignores is an error. `method` defaults to snas.
+ */
+export const SearchSchema = z.preprocess(
+  (v) => (v && typeof v === 'object' && !Array.isArray(v) && !('method' in v) ? { method: 'snas', ...v } : v),
+  z.discriminatedUnion('method', [SnasSearchSchema, DartsSearchSchema, NaspSearchSchema, EnasSearchSchema]),
+);
 
 /** Training a derived network from scratch (snas train); defaults are the CIFAR-10 evaluation's (SNAS-FACTS). */
 export const TrainSchema = z.object({
@@ -140,5 +159,11 @@ export const ConfigSchema = z.object({
 
 export type Config = z.infer<typeof ConfigSchema>;
 export type SearchConfig = z.infer<typeof SearchSchema>;
+export type SnasConfig = z.infer<typeof SnasSearchSchema>;
+export type DartsConfig = z.infer<typeof DartsSearchSchema>;
+export type NaspConfig = z.infer<typeof NaspSearchSchema>;
+export type EnasConfig = z.infer<typeof EnasSearchSchema>;
+/** The configs of the methods with architecture parameters alpha (SNAS, DARTS, NASP). */
+export type AlphaConfig = SnasConfig | DartsConfig | NaspConfig;
 export type TrainConfig = z.infer<typeof TrainSchema>;
 export type DataConfig = z.infer<typeof DataSchema>;

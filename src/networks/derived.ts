@@ -136,3 +136,8 @@ export class DerivedNetwork extends Module {
     return { params: all - (this.auxHead?.parameterCount() ?? 0), params_with_aux: all };
   }
 }
+
+/** SNAS' released code puts a BN after every pool; DARTS' evaluation code does not (by the genotype's name). */
+export function poolBNOf(genotype: string): boolean {
+  return !genotype.startsWith('DARTS');
+}

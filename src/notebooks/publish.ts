@@ -2,9 +2,9 @@
 // index.html that links everything and opens offline.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import type { EnvironmentRecord } from '../report/environment.js';
+import type { EnvironmentRecord } from '../runs/environment.js';
 import { escapeHtml, tableHtml } from '../report/table.js';
-import { parseCsv } from '../search/run-dir.js';
+import { parseCsv } from '../util/csv.js';
 import { writeAtomic } from '../util/files.js';
 import type { NotebookResult } from './run.js';
 

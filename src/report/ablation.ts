@@ -1,25 +1,29 @@
 // The temperature ablation's summary (notebook 08): per schedule, the final entropy, search
-// accuracy, child accuracy and their gap (mean over seeds), and a few sentences read off them.
-import type { SearchResult } from '../search/runs.js';
-import { finalStats } from '../search/seeds.js';
+// accuracy, child accuracy and their gap (mean over seeds, from the runs table), and a few
+// sentences read off them.
+import type { DataFrame } from 'danfojs-node';
+import { finalStats } from './run-stats.js';
 import type { Row } from './table.js';
 
-export interface ScheduleRuns {
-  /** The sweep value's name (linear-1, constant-0.3, ...). */
+export interface Schedule {
+  /** The sweep value's name (linear-1, constant-0.3, ...): the runs table's config of its runs. */
   name: string;
   /** The schedule in words. */
   schedule: string;
-  runs: SearchResult[];
 }
 
-export function ablationRows(groups: ScheduleRuns[]): Row[] {
-  return groups.map((g) => {
-    const val = finalStats(g.runs, 'search_val_acc').mean;
-    const child = finalStats(g.runs, 'child_val_acc').mean;
+const ABLATION_METRICS = ['tau', 'entropy_normal', 'entropy_reduce', 'search_val_acc', 'child_val_acc'];
+
+export function ablationRows(runs: DataFrame, schedules: Schedule[]): Row[] {
+  const stats = finalStats(runs, ['config'], ABLATION_METRICS);
+  return schedules.map((g) => {
+    const s = stats.get(g.name);
+    if (!s) throw new Error(`temperature ablation: no runs of '${g.name}' in the runs table`);
+    const val = s.search_val_acc!.mean;
+    const child = s.child_val_acc!.mean;
     return {
-      schedule: g.name, description: g.schedule, seeds: g.runs.length,
-      'final tau': Number(g.runs[0]!.records[g.runs[0]!.records.length - 1]!.tau),
-      'entropy normal': finalStats(g.runs, 'entropy_normal').mean, 'entropy reduce': finalStats(g.runs, 'entropy_reduce').mean,
+      schedule: g.name, description: g.schedule, seeds: s.search_val_acc!.n, 'final tau': s.tau!.mean,
+      'entropy normal': s.entropy_normal!.mean, 'entropy reduce': s.entropy_reduce!.mean,
       'search val %': 100 * val, 'child %': 100 * child, 'gap (points)': 100 * (val - child),
     };
   });

@@ -1,30 +1,36 @@
-// Sec. 3.1's two claims about SNAS against DARTS, checked on measured runs, whatever the
-// outcome: (1) SNAS' derived child keeps the search's validation accuracy while DARTS' child
-// falls (Table 1: 88.54 -> 90.67 against 87.67 -> 54.66); (2) the entropy of SNAS'
-// architecture distribution falls towards zero while DARTS' stays high (Fig. 4).
-import type { EpochRecord } from '../search/engine.js';
-import { finalStats } from '../search/seeds.js';
-import { mean } from '../util/stats.js';
+// Sec. 3.1's two claims about SNAS against DARTS, checked on measured runs (the runs table),
+// whatever the outcome: (1) SNAS' derived child keeps the search's validation accuracy while
+// DARTS' child falls (Table 1: 88.54 -> 90.67 against 87.67 -> 54.66); (2) the entropy of
+// SNAS' architecture distribution falls towards zero while DARTS' stays high (Fig. 4).
+import type { DataFrame } from 'danfojs-node';
+import { selectRuns } from '../runs/table.js';
+import { finalStats, lastEpochs } from './run-stats.js';
 import type { Row } from './table.js';
 
-interface Runs {
-  runs: { records: EpochRecord[] }[];
+/** Final search validation accuracy minus final child accuracy, in points (mean over the config's seeds). */
+export function derivationDrop(runs: DataFrame, config: string): number {
+  const stats = (finalStats(selectRuns(runs, { config }), ['config'], ['search_val_acc', 'child_val_acc'])).get(config);
+  if (!stats) throw new Error(`no runs of config '${config}' in the runs table`);
+  return 100 * (stats.search_val_acc!.mean - stats.child_val_acc!.mean);
 }
 
-/** Final search validation accuracy minus final child accuracy, in points (mean over seeds). */
-export function derivationDrop(m: Runs): number {
-  return 100 * (finalStats(m.runs, 'search_val_acc').mean - finalStats(m.runs, 'child_val_acc').mean);
+/** Final entropy (normal + reduction) as a fraction of the first epoch's, mean over the config's seeds. */
+export function entropyRatio(runs: DataFrame, config: string): number {
+  const mine = selectRuns(runs, { config });
+  const total = (df: DataFrame) => {
+    const runIds = df.run.values as string[];
+    const sums = df.entropy_normal.add(df.entropy_reduce).values as number[];
+    return new Map(runIds.map((r, i) => [r, sums[i]!]));
+  };
+  const first = total(selectRuns(mine, { epoch: 1 }));
+  const last = total(lastEpochs(mine));
+  const ratios = [...last].map(([run, v]) => v / first.get(run)!);
+  return ratios.reduce((a, b) => a + b, 0) / ratios.length;
 }
 
-/** Final entropy (normal + reduction) as a fraction of the first epoch's, mean over seeds. */
-export function entropyRatio(m: Runs): number {
-  const total = (r: EpochRecord) => Number(r.entropy_normal) + Number(r.entropy_reduce);
-  return mean(m.runs.map((r) => total(r.records[r.records.length - 1]!) / total(r.records[0]!)));
-}
-
-export function claimRows(snas: Runs, darts: Runs): Row[] {
-  const [ds, dd] = [derivationDrop(snas), derivationDrop(darts)];
-  const [es, ed] = [entropyRatio(snas), entropyRatio(darts)];
+export function claimRows(runs: DataFrame, snas: string, darts: string): Row[] {
+  const [ds, dd] = [derivationDrop(runs, snas), derivationDrop(runs, darts)];
+  const [es, ed] = [entropyRatio(runs, snas), entropyRatio(runs, darts)];
   return [
     {
       claim: "derivation keeps SNAS' accuracy while DARTS' child falls",

@@ -1,15 +1,10 @@
 // The complexity columns of Tables 2 and 3 regenerated from the published genotypes, beside
 // the figures the paper printed, with every mismatch flagged.
 import { countGenotypeNetwork, type NetworkCost } from '../cost/index.js';
-import { NETWORK_DEFAULTS, type NetworkKind } from '../networks/derived.js';
+import { NETWORK_DEFAULTS, poolBNOf, type NetworkKind } from '../networks/derived.js';
 import { genotypeByName } from '../space/registry.js';
 import { paperTables } from './paper.js';
 import type { Row } from './table.js';
-
-/** SNAS' released code puts a BN after every pool; DARTS' evaluation code does not. */
-export function poolBNOf(genotype: string): boolean {
-  return !genotype.startsWith('DARTS');
-}
 
 export function countPublished(kind: NetworkKind, genotype: string, channels?: number, poolBN = poolBNOf(genotype)): NetworkCost {
   const d = NETWORK_DEFAULTS[kind];

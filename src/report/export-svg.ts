@@ -5,7 +5,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { writeAtomic } from '../util/files.js';
-import { chromiumBinary } from './environment.js';
+import { chromiumBinary } from '../runs/environment.js';
 import { withDefaults } from './figure.js';
 import { plotlySource, type StoredFigure } from './write-figure.js';
 

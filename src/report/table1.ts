@@ -2,15 +2,16 @@
 // same method as measured here (source 'measured'): search validation accuracy under freshly
 // sampled Z, child accuracy without finetuning (final epoch, mean and std over seeds), and the
 // search's own time in hours per seed on the hardware at hand.
-import type { EpochRecord } from '../search/engine.js';
-import { finalStats } from '../search/seeds.js';
+import type { DataFrame } from 'danfojs-node';
 import { paperTables, withMeasured, type PaperRow } from './paper.js';
+import { finalStats, meanRunSeconds, type SeedStats } from './run-stats.js';
 import type { Row } from './table.js';
 
 export interface MeasuredSearch {
   /** The paper's method label this measurement stands beside (Table 1's first column). */
   method: string;
-  runs: { records: EpochRecord[]; seconds: number }[];
+  /** The runs table's config of its runs (snas-mild, ...). */
+  config: string;
   scale: string;
   /** Where it ran, e.g. "2-core machine, backend torch". */
   hardware: string;
@@ -24,17 +25,17 @@ export const TABLE1_COLUMNS = [
   'search_cost_gpu_days', 'search_hours', 'seeds', 'scale', 'hardware',
 ] as const;
 
-function measuredRow(m: MeasuredSearch): Row {
-  const val = finalStats(m.runs, 'search_val_acc');
-  const child = finalStats(m.runs, 'child_val_acc');
-  const hours = m.runs.reduce((s, r) => s + r.seconds, 0) / 3600 / m.runs.length;
-  const spread = (x: number) => (m.runs.length > 1 ? 100 * x : undefined);
+function measuredRow(m: MeasuredSearch, stats: Record<string, SeedStats> | undefined, seconds: number | undefined): Row {
+  if (!stats || seconds === undefined) throw new Error(`Table 1: no runs of config '${m.config}' in the runs table`);
+  const { search_val_acc: val, child_val_acc: child } = stats as Record<'search_val_acc' | 'child_val_acc', SeedStats>;
+  const hours = seconds / 3600;
+  const spread = (x: SeedStats) => (x.n > 1 ? 100 * x.std : undefined);
   return {
     method: m.method, source: 'measured',
-    search_val_acc: 100 * val.mean, search_val_acc_std: spread(val.std),
-    child_val_acc: 100 * child.mean, child_val_acc_std: spread(child.std),
+    search_val_acc: 100 * val.mean, search_val_acc_std: spread(val),
+    child_val_acc: 100 * child.mean, child_val_acc_std: spread(child),
     search_cost_gpu_days: m.gpu ? hours / 24 : undefined, search_hours: hours,
-    seeds: m.runs.length, scale: m.scale, hardware: m.hardware,
+    seeds: val.n, scale: m.scale, hardware: m.hardware,
   };
 }
 
@@ -47,9 +48,12 @@ function paperRow(p: PaperRow): Row {
 }
 
 /**
- * One row per (method, source): the paper's rows, quoted, each followed by its measurement
- * (search time per seed in hours); measured methods the paper's Table 1 lacks come last.
+ * One row per (method, source): the paper's rows, quoted, each followed by its measurement from
+ * the runs table (final epoch, mean and std over seeds; search time per seed in hours);
+ * measured methods the paper's Table 1 lacks come last.
  */
-export function table1Rows(measured: MeasuredSearch[]): Row[] {
-  return withMeasured(paperTables().table1, measured, paperRow, measuredRow);
+export function table1Rows(runs: DataFrame, measured: MeasuredSearch[]): Row[] {
+  const stats = finalStats(runs, ['config'], ['search_val_acc', 'child_val_acc']);
+  const seconds = meanRunSeconds(runs, ['config']);
+  return withMeasured(paperTables().table1, measured, paperRow, (m) => measuredRow(m, stats.get(m.config), seconds.get(m.config)));
 }

@@ -3,9 +3,9 @@
 // cell our own search found, plus rows the paper lacks (a random-cell baseline, NASP). Test
 // error is the final epoch's, mean and standard deviation over seeds; parameters are counted
 // at the paper's size (C 36, 20 cells, without the auxiliary head) and at the trained size.
-import type { TrainedRun } from '../train/runs.js';
-import { mean, std } from '../util/stats.js';
+import type { DataFrame } from 'danfojs-node';
 import { paperTables, withMeasured, type PaperRow } from './paper.js';
+import { finalStats, type SeedStats } from './run-stats.js';
 import type { Row } from './table.js';
 
 export interface MeasuredTraining {
@@ -13,7 +13,8 @@ export interface MeasuredTraining {
   method: string;
   /** Which cell: 'published SNAS_mild', 'found here: snas-mild-quick-seed0', ... */
   cell: string;
-  runs: TrainedRun[];
+  /** The runs table's genotype of its trainings (a published name or a genotype file). */
+  genotype: string;
   /** Hours the search that found the cell took here (undefined for published cells). */
   searchHours?: number;
   scale: string;
@@ -34,17 +35,22 @@ function paperRow(p: PaperRow): Row {
   };
 }
 
-function measuredRow(m: MeasuredTraining): Row {
-  const errors = m.runs.map((r) => r.result.test_error);
+const TABLE2_METRICS = ['test_error', 'params_paper_size', 'params'] as const;
+
+function measuredRow(m: MeasuredTraining, stats: Record<string, SeedStats> | undefined): Row {
+  if (!stats) throw new Error(`Table 2: no trainings of genotype '${m.genotype}' in the runs table`);
+  const { test_error: error, params_paper_size: paper, params } = stats as Record<(typeof TABLE2_METRICS)[number], SeedStats>;
   return {
     method: m.method, source: 'measured', cell: m.cell,
-    test_error: mean(errors), test_error_std: errors.length > 1 ? std(errors) : undefined,
-    params_m: m.runs[0]!.result.params_paper_size / 1e6, params_m_trained: m.runs[0]!.result.params / 1e6,
+    test_error: error.mean, test_error_std: error.n > 1 ? error.std : undefined,
+    params_m: paper.mean / 1e6, params_m_trained: params.mean / 1e6,
     search_cost_gpu_days: undefined, search_hours: m.searchHours, search_method: undefined,
-    seeds: m.runs.length, scale: m.scale, hardware: m.hardware,
+    seeds: error.n, scale: m.scale, hardware: m.hardware,
   };
 }
 
-export function table2Rows(measured: MeasuredTraining[]): Row[] {
-  return withMeasured(paperTables().table2, measured, paperRow, measuredRow);
+/** The paper's rows, quoted, each followed by the trainings of its method from the runs table (final test error, mean and std over seeds). */
+export function table2Rows(runs: DataFrame, measured: MeasuredTraining[]): Row[] {
+  const stats = finalStats(runs, ['genotype'], [...TABLE2_METRICS]);
+  return withMeasured(paperTables().table2, measured, paperRow, (m) => measuredRow(m, stats.get(m.genotype)));
 }

@@ -5,7 +5,7 @@ import { copyFileSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { escapeHtml } from './table.js';
 import { figureHtml, type Figure } from './figure.js';
-import { resultsDir } from './write-table.js';
+import { resultsDir } from '../runs/paths.js';
 import { writeAtomic } from '../util/files.js';
 import { projectRoot } from '../util/root.js';
 

@@ -1,23 +1,14 @@
 // Writes a table as CSV and Markdown under the results folder (results/tables/NAME.{csv,md}).
 import { join } from 'node:path';
+import { resultsDir } from '../runs/paths.js';
+import { csvText } from '../util/csv.js';
 import { writeAtomic } from '../util/files.js';
-import { projectRoot } from '../util/root.js';
-import { formatCell, tableRows, type Cell, type FrameLike, type Row } from './table.js';
+import { formatCell, tableRows, type FrameLike, type Row } from './table.js';
 
-/** The results folder a run publishes into: SNAS_RESULTS (set by the notebook runner) or results/. */
-export function resultsDir(): string {
-  return process.env.SNAS_RESULTS || join(projectRoot(), 'results');
-}
-
-function csvCell(v: Cell): string {
-  if (v === null || v === undefined) return '';
-  const s = String(v);
-  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
+/** A table as CSV, numbers at full precision. */
 export function toCsv(t: Row[] | FrameLike): string {
   const { columns, rows } = tableRows(t);
-  return [columns, ...rows].map((r) => r.map(csvCell).join(',')).join('\n') + '\n';
+  return csvText(columns, rows.map((r) => Object.fromEntries(columns.map((c, i) => [c, r[i]]))), String);
 }
 
 export function toMarkdown(t: Row[] | FrameLike, caption?: string): string {

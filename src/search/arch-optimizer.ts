@@ -3,17 +3,17 @@
 // single-GPU code) for the architecture parameters, their state named for the checkpoint, and
 // AlphaSearch, the base of SNAS, DARTS and NASP.
 import type * as tf from '@tensorflow/tfjs';
-import type { SearchConfig } from '../config/schema.js';
+import type { AlphaConfig } from '../config/schema.js';
 import { SearchNetwork } from '../networks/search.js';
-import { Adam } from '../train/adam.js';
-import { Sgd, weightSgd } from '../train/sgd.js';
+import { Adam } from '../optim/adam.js';
+import { Sgd, weightSgd } from '../optim/sgd.js';
+import { networkState } from '../optim/state.js';
 import { seedFor } from '../util/rng.js';
 import { Architecture, CELL_TYPES, type Alphas, type CellType } from './architecture.js';
-import { networkState } from './strategy.js';
 
 export class ArchOptimizer {
   private readonly opt: Adam | Sgd;
-  constructor(private readonly cfg: SearchConfig) {
+  constructor(private readonly cfg: AlphaConfig) {
     this.opt = cfg.alpha_optimizer === 'adam'
       ? new Adam({ lr: cfg.alpha_lr, betas: [cfg.alpha_betas[0], cfg.alpha_betas[1]], weightDecay: cfg.alpha_weight_decay })
       : new Sgd({ momentum: 0, weightDecay: cfg.alpha_weight_decay });
@@ -65,7 +65,7 @@ export abstract class AlphaSearch {
   readonly sgd: Sgd;
   readonly alphaOpt: ArchOptimizer;
 
-  constructor(readonly cfg: SearchConfig, seed: number, classes: number) {
+  constructor(readonly cfg: AlphaConfig, seed: number, classes: number) {
     this.net = new SearchNetwork({ channels: cfg.channels, layers: cfg.layers, classes, seed });
     this.arch = new Architecture({ mean: cfg.alpha_init.mean, std: cfg.alpha_init.std }, seedFor(seed, 11));
     this.sgd = weightSgd(cfg);

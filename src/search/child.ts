@@ -10,7 +10,7 @@ import { EDGES, PRIMITIVES, edgeIndex } from '../space/primitives.js';
 import type { ActiveOps } from '../space/search-cell.js';
 import type { CellType } from './architecture.js';
 import { correctCount, softmaxCrossEntropy } from '../ops/index.js';
-import type { Sgd } from '../train/sgd.js';
+import type { Sgd } from '../optim/sgd.js';
 import { countCorrect, stepResult, type StepResult } from './strategy.js';
 
 /** [14][8] op weights of a cell: 1 where the genotype keeps an op on an edge (2 where it lists the same op twice). */

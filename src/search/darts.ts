@@ -5,7 +5,7 @@
 // decay * w), with the Hessian-vector term from finite differences: unrolled.ts), then the
 // weight step. Single-level: weights and alpha from one backward pass, as SNAS.
 import * as tf from '@tensorflow/tfjs';
-import type { SearchConfig } from '../config/schema.js';
+import type { DartsConfig } from '../config/schema.js';
 import type { Batch } from '../data/batches.js';
 import type { Ctx } from '../nn/module.js';
 import { correctCount, softmaxCrossEntropy } from '../ops/index.js';
@@ -19,13 +19,15 @@ const TRAIN: Ctx = { training: true };
 
 export class DartsSearch extends AlphaSearch implements SearchStrategy {
   readonly bilevel: boolean;
-  readonly tempered = false;
 
-  constructor(cfg: SearchConfig, seed: number, classes: number) {
+  constructor(override readonly cfg: DartsConfig, seed: number, classes: number) {
     super(cfg, seed, classes);
     this.bilevel = cfg.darts.bilevel;
   }
 
+  metrics(): Record<string, number> {
+    return {};
+  }
 
   /** Logits under softmax(alpha) mixing. */
   logits(x: tf.Tensor4D, ctx: Ctx): tf.Tensor2D {

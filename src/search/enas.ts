@@ -7,31 +7,30 @@
 // The recorded architecture is how often each (edge, op) appears in children sampled with a
 // fixed seed; the derived child applies the two-per-node rule to those frequencies.
 import * as tf from '@tensorflow/tfjs';
-import type { SearchConfig } from '../config/schema.js';
+import type { EnasConfig } from '../config/schema.js';
 import type { Batch } from '../data/batches.js';
 import { SearchNetwork } from '../networks/search.js';
 import type { Genotype } from '../space/genotype.js';
-import { Adam } from '../train/adam.js';
-import type { Sgd } from '../train/sgd.js';
+import { Adam } from '../optim/adam.js';
+import { weightSgd, type Sgd } from '../optim/sgd.js';
+import { networkState } from '../optim/state.js';
 import { rng, seedFor } from '../util/rng.js';
 import { twoPerNode, type Alphas } from './architecture.js';
-import { weightSgd } from '../train/sgd.js';
 import { cellWeights, evalChild, trainChild, withChild } from './child.js';
 import { decisionsToGenotype, EnasController } from './enas-controller.js';
-import { networkState, type SearchStrategy, type StepInput, type StepResult } from './strategy.js';
+import type { SearchStrategy, StepInput, StepResult } from './strategy.js';
 
 export class EnasSearch implements SearchStrategy {
   readonly net: SearchNetwork;
   readonly controller: EnasController;
   readonly sgd: Sgd;
   readonly controllerOpt: Adam;
-  readonly tempered = false;
   readonly bilevel = true;
   baseline = 0;
   /** Controller updates so far (the baseline starts at the first reward). */
   updates = 0;
 
-  constructor(readonly cfg: SearchConfig, readonly seed: number, classes: number) {
+  constructor(readonly cfg: EnasConfig, readonly seed: number, classes: number) {
     this.net = new SearchNetwork({ channels: cfg.channels, layers: cfg.layers, classes, seed });
     this.controller = new EnasController(cfg.enas.lstm_size, cfg.enas.tanh_constant, seedFor(seed, 13));
     this.sgd = weightSgd(cfg);
@@ -85,8 +84,12 @@ export class EnasSearch implements SearchStrategy {
   }
 
   /** Correct predictions of a freshly sampled child, in inference mode. */
-  evalSearch(batch: Batch, _tau: number, seed: number): Promise<number> {
+  evalSearch(batch: Batch, seed: number): Promise<number> {
     return withChild(this.sampleChild(seed), (child) => evalChild(this.net, child, batch));
+  }
+
+  metrics(): Record<string, number> {
+    return {};
   }
 
   /** A child the controller samples with this seed. */

@@ -6,7 +6,7 @@
 // the weight step binarises again and runs only the selected ops, so that the other ops'
 // weights are neither computed nor touched.
 import * as tf from '@tensorflow/tfjs';
-import type { SearchConfig } from '../config/schema.js';
+import type { NaspConfig } from '../config/schema.js';
 import type { Batch } from '../data/batches.js';
 import { softmaxCrossEntropy } from '../ops/index.js';
 import type { Genotype } from '../space/genotype.js';
@@ -22,12 +22,15 @@ export function binarise(alphas: Alphas, name = 'nasp'): Genotype {
 }
 
 export class NaspSearch extends AlphaSearch implements SearchStrategy {
-  readonly tempered = false;
   readonly bilevel = true;
 
-  constructor(cfg: SearchConfig, seed: number, classes: number) {
+  constructor(cfg: NaspConfig, seed: number, classes: number) {
     super(cfg, seed, classes);
     this.clip();
+  }
+
+  metrics(): Record<string, number> {
+    return {};
   }
 
   private clip(): void {

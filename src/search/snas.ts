@@ -3,27 +3,39 @@
 // with momentum, cosine learning rate, weight decay, clipping) and the log-alphas (Adam or
 // SGD) in the same step; one concrete sample per cell type per step.
 import * as tf from '@tensorflow/tfjs';
-import type { SearchConfig } from '../config/schema.js';
+import type { SnasConfig } from '../config/schema.js';
 import type { Batch } from '../data/batches.js';
 import { correctCount, softmaxCrossEntropy } from '../ops/index.js';
 import { concreteSample, straightThrough } from '../samplers/concrete.js';
+import { temperature } from '../samplers/temperature.js';
 import type { Genotype } from '../space/genotype.js';
 import { seedFor } from '../util/rng.js';
 import { CELL_TYPES, deriveSnas, entropy, type Alphas, type CellType } from './architecture.js';
 import { AlphaSearch } from './arch-optimizer.js';
 import { costTables, costTerm, edgeTerms, type CostTables } from './cost-term.js';
-import { countCorrect, stepResult, type SearchStrategy, type StepInput, type StepResult } from './strategy.js';
+import { countCorrect, stepResult, type SearchStrategy, type StepClock, type StepInput, type StepResult } from './strategy.js';
 
 export class SnasSearch extends AlphaSearch implements SearchStrategy {
-  readonly tempered = true;
   readonly bilevel = false;
   private readonly costs: Record<CellType, tf.Tensor3D>;
   readonly tables: CostTables;
+  /** The temperature of the last step (the schedule's first before any step). */
+  tau: number;
 
-  constructor(cfg: SearchConfig, seed: number, imageSize: number, classes: number) {
+  constructor(override readonly cfg: SnasConfig, seed: number, imageSize: number, classes: number) {
     super(cfg, seed, classes);
     this.tables = costTables(cfg.channels, cfg.layers, imageSize);
     this.costs = { normal: tf.tensor3d(this.tables.normal), reduce: tf.tensor3d(this.tables.reduce) };
+    this.tau = this.temperatureAt({ epoch: 0, epochs: cfg.epochs, step: 0, stepsPerEpoch: 1 });
+  }
+
+  /** The temperature schedule at a point of the run. */
+  temperatureAt(clock: StepClock): number {
+    return temperature(this.cfg.temperature, clock);
+  }
+
+  metrics(): Record<string, number> {
+    return { tau: this.tau };
   }
 
   weights(): tf.Variable[] {
@@ -36,7 +48,8 @@ export class SnasSearch extends AlphaSearch implements SearchStrategy {
   }
 
   /** One training step: weights and log-alphas from one backward pass of CE + lambda * cost. */
-  async trainStep({ batch, tau, lr, seed: stepSeed }: StepInput): Promise<StepResult> {
+  async trainStep({ batch, clock, lr, seed: stepSeed }: StepInput): Promise<StepResult> {
+    const tau = (this.tau = this.temperatureAt(clock));
     const weights = this.weights();
     const alphas = this.arch.variables();
     const lambda = this.cfg.constraint.lambda;
@@ -65,7 +78,8 @@ export class SnasSearch extends AlphaSearch implements SearchStrategy {
   }
 
   /** Correct predictions in inference mode (BN running statistics) under a freshly sampled Z. */
-  evalSearch(batch: Batch, tau: number, sampleSeed: number): Promise<number> {
+  evalSearch(batch: Batch, sampleSeed: number): Promise<number> {
+    const tau = this.tau;
     return countCorrect(() => {
       const z = { normal: this.sample('normal', tau, seedFor(sampleSeed, 1)), reduce: this.sample('reduce', tau, seedFor(sampleSeed, 2)) };
       return this.net.forward(batch.x, z.normal, z.reduce, { training: false });

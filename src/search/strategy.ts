@@ -1,21 +1,29 @@
-// What the search engine (engine.ts) asks of a search method: SNAS (snas.ts), DARTS
-// (darts.ts), NASP (nasp.ts) and ENAS (enas.ts) each implement it over the shared search
-// network, so run directories, records, checkpoints and resume are the engine's alone.
+// What a search run (run.ts) asks of a search method: SNAS (snas.ts), DARTS (darts.ts), NASP
+// (nasp.ts) and ENAS (enas.ts) each implement it over the shared search network. Whatever a
+// method schedules (SNAS' temperature) it computes itself from the step's place in the run;
+// run directories, records, checkpoints and resume are the run layer's (src/runs/).
 import * as tf from '@tensorflow/tfjs';
 import { correctCount } from '../ops/index.js';
 import type { Batch } from '../data/batches.js';
 import type { SearchNetwork } from '../networks/search.js';
 import type { Genotype } from '../space/genotype.js';
-import type { Module } from '../nn/module.js';
-import type { Sgd } from '../train/sgd.js';
 import type { Alphas, CellType } from './architecture.js';
+
+/** Where a step stands in the run (what a schedule is a function of). */
+export interface StepClock {
+  epoch: number;
+  epochs: number;
+  /** The step within the whole run (0-based). */
+  step: number;
+  stepsPerEpoch: number;
+}
 
 export interface StepInput {
   /** A training batch (the weights' half of the training split for a bi-level method). */
   batch: Batch;
   /** Bi-level methods only: a batch from the other half, for the architecture step. */
   archBatch?: Batch;
-  tau: number;
+  clock: StepClock;
   lr: number;
   /** Makes the step's randomness (samples, drop-path) a function of (seed, epoch, step). */
   seed: number;
@@ -34,16 +42,16 @@ export interface SearchStrategy {
   readonly net: SearchNetwork;
   /** True when the weights train on one half of the training split and the architecture on the other. */
   readonly bilevel: boolean;
-  /** True when the method samples at a temperature (SNAS); the others record none. */
-  readonly tempered: boolean;
   /** Every tensor of the search's state under a stable name (what a checkpoint saves). */
   state(): Map<string, tf.Variable>;
   /** Numbers of state besides tensors (an Adam step count, a reward baseline). */
   counters(): Record<string, number>;
   restoreCounters(c: Record<string, number>): void;
   trainStep(input: StepInput): Promise<StepResult>;
-  /** Correct predictions on a batch under the method's own search-time op weights (SNAS: a fresh Z). */
-  evalSearch(batch: Batch, tau: number, seed: number): Promise<number>;
+  /** Correct predictions on a batch under the method's own search-time op weights (SNAS: a fresh Z at the last step's temperature). */
+  evalSearch(batch: Batch, seed: number): Promise<number>;
+  /** The method's own values at the last step, recorded per epoch by name (SNAS: tau); {} where it has none. */
+  metrics(): Record<string, number>;
   /** The architecture parameters as numbers, [14, 8] per cell type (alphas.json). */
   archValues(): Promise<Alphas>;
   /** The entropy of the method's distribution over ops for one cell type; NaN where it has none. */
@@ -51,14 +59,6 @@ export interface SearchStrategy {
   /** The child under the method's own derivation rule. */
   derive(a: Alphas, name: string): Genotype;
   dispose(): void;
-}
-
-/** A network's variables and their SGD buffers, under the names every checkpoint uses. */
-export function networkState(net: Module, sgd: Sgd): Map<string, tf.Variable> {
-  const out = new Map<string, tf.Variable>();
-  for (const [path, v] of net.namedVariables()) out.set(`net/${path}`, v);
-  for (const [path, v] of net.namedVariables()) if (v.trainable) out.set(`sgd/${path}`, sgd.velocityOf(v));
-  return out;
 }
 
 /** Correct predictions of logits against labels, read back to JavaScript. */

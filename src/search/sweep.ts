@@ -1,16 +1,16 @@
 // A sweep: one search config with one key varied over named values, times seeds (e.g. the
 // temperature ablation, configs/sweeps/temperature.yaml). Each (value, seed) is a search run
-// in RESULTS/runs/sweeps/NAME-SCALE/VALUE-seedS, run by the process pool (src/search/pool.ts):
+// request in RESULTS/runs/sweeps/NAME-SCALE/VALUE-seedS for an executor (src/runs/executor.ts):
 // a finished run with the same config is skipped, an unfinished one resumed, a changed one
 // started over.
 import { basename, extname, join } from 'node:path';
 import { z } from 'zod';
 import { ConfigError, configAtScale, describeIssues, parseConfig, readYaml } from '../config/load.js';
 import type { Config } from '../config/schema.js';
-import { resultsDir } from '../report/write-table.js';
+import type { RunRequest } from '../runs/executor.js';
+import { runsDir } from '../runs/paths.js';
 import { SCALES, type Scale } from '../scale.js';
 import { projectRoot } from '../util/root.js';
-import type { PoolJob } from './pool.js';
 
 export const SweepSchema = z.object({
   /** The search config every run starts from (a path from the project root). */
@@ -24,7 +24,7 @@ export const SweepSchema = z.object({
 }).strict();
 export type Sweep = z.infer<typeof SweepSchema>;
 
-export interface SweepJob extends PoolJob {
+export interface SweepJob extends RunRequest {
   value: string;
   seed: number;
   config: Config;
@@ -50,12 +50,12 @@ export function sweepJobs(sweep: Sweep & { name: string }, file: string, scale: 
   if (!seeds) throw new ConfigError(`${file}: seeds.${scale}: expected the seeds to run at scale ${scale}`);
   const baseFile = join(projectRoot(), sweep.base);
   const base = configAtScale(readYaml(baseFile), sweep.base, scale);
-  const root = join(resultsDir(), 'runs', 'sweeps', `${sweep.name}-${scale}`);
+  const root = runsDir('sweeps', `${sweep.name}-${scale}`);
   return Object.entries(sweep.values).flatMap(([value, v]) => seeds.map((seed) => {
     const raw = structuredClone(base) as unknown as Record<string, unknown>;
     setPath(raw, sweep.vary, v);
     raw.seed = seed;
     const config = parseConfig(raw, `${file}: values.${value}`);
-    return { label: `${value} seed ${seed}`, command: 'search' as const, value, seed, dir: join(root, `${value}-seed${seed}`), config };
+    return { kind: 'search' as const, name: value, label: `${value} seed ${seed}`, value, seed, dir: join(root, `${value}-seed${seed}`), config, scale };
   }));
 }

@@ -5,12 +5,11 @@
 import * as tf from '@tensorflow/tfjs';
 import type { TrainConfig } from '../config/schema.js';
 import type { Batch } from '../data/batches.js';
-import { DerivedNetwork, type DerivedNetworkOptions, type Output } from '../networks/derived.js';
+import { DerivedNetwork, poolBNOf, type DerivedNetworkOptions, type Output } from '../networks/derived.js';
 import type { Ctx } from '../nn/module.js';
 import { correctCount, softmaxCrossEntropy } from '../ops/index.js';
-import { poolBNOf } from '../report/complexity.js';
 import type { Genotype } from '../space/genotype.js';
-import { weightSgd, type Sgd } from './sgd.js';
+import { weightSgd, type Sgd } from '../optim/sgd.js';
 
 /** The drop-path probability during epoch `epoch` (0-based): final * epoch / epochs, as the released code sets it. */
 export function dropPathAt(epoch: number, epochs: number, final: number): number {

@@ -6,7 +6,8 @@ import type { Data } from '../data/load.js';
 import type { ImageSet } from '../data/images.js';
 import type { Ctx } from '../nn/module.js';
 import { softmaxCrossEntropy } from '../ops/index.js';
-import { Sgd, cosineLr } from './sgd.js';
+import { cosineLr } from '../optim/cosine.js';
+import { Sgd } from '../optim/sgd.js';
 
 export interface Classifier {
   forward(x: tf.Tensor4D, ctx: Ctx): tf.Tensor2D;

@@ -3,16 +3,20 @@ import { readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { selectBackend } from '../../backends/index.js';
 import { ConfigError } from '../../config/load.js';
-import { environmentRecord } from '../../report/environment.js';
+import { environmentRecord } from '../../runs/environment.js';
 import { chooseLevels, DEFAULT_LADDER, ladder, LEVEL_RULES, LEVELS, levelConfig, noneEdges, type CalibrationRow } from '../../search/calibrate.js';
-import { SearchProgress } from '../../search/progress.js';
-import { csv, RunDir } from '../../search/run-dir.js';
-import { ensureSearch } from '../../search/runs.js';
+import { readSearchConfig } from '../../config/read.js';
+import { RunDir } from '../../runs/dir.js';
+import { RunProgress } from '../../runs/progress.js';
+import { ensureRun } from '../../runs/reuse.js';
+import { readSearchRun } from '../../search/read.js';
+import { runSearch, searchEpochLine } from '../../search/run.js';
+import { csvText } from '../../util/csv.js';
 import { projectRoot } from '../../util/root.js';
 import { writeAtomic } from '../../util/files.js';
 import { EXIT, UsageError } from '../usage.js';
 import { help, parse, SCALE_HELP, type Command } from '../command.js';
-import { readSearchConfig } from '../search-config.js';
+import { scaleFlag } from '../run-options.js';
 
 function parseList(text: string, flag: string, integer: boolean): number[] {
   const xs = text.split(',').map((s) => Number(s.trim()));
@@ -45,7 +49,7 @@ ${SCALE_HELP}`,
     if (values.help) return help(this);
     if (positionals.length !== 1) throw new UsageError('snas calibrate: expected one CONFIG.yaml');
     const file = positionals[0]!;
-    const { config: base, scale, name } = readSearchConfig(file, values.scale);
+    const { config: base, scale, name } = readSearchConfig(file, scaleFlag(values.scale));
     if (base.search.method !== 'snas') throw new ConfigError(`${file}: search.method: expected snas for a calibration`);
     const lambdas = typeof values.lambdas === 'string' ? [...new Set(parseList(values.lambdas, '--lambdas', false))].sort((a, b) => a - b) : DEFAULT_LADDER;
     if (lambdas.length < 2) throw new UsageError('--lambdas: expected at least two values (a baseline and one above it)');
@@ -59,15 +63,17 @@ ${SCALE_HELP}`,
       for (const seed of seeds) {
         const config = structuredClone(base);
         config.seed = seed;
-        config.search.constraint.lambda = lambda;
+        if (config.search.method === 'snas') config.search.constraint.lambda = lambda;
         console.error(`calibrate: lambda ${lambda}, seed ${seed}`);
-        const progress = new SearchProgress();
-        const result = await ensureSearch({
-          config, configFile: file, out: join(out, `lambda-${lambda}-seed${seed}`),
+        const progress = new RunProgress();
+        const runDir = join(out, `lambda-${lambda}-seed${seed}`);
+        await ensureRun(runDir, config, (l) => console.error(l), (flags) => runSearch({
+          config, configFile: file, out: runDir, ...flags, name: `${name} lambda ${lambda}`,
           environment: () => ({ ...environmentRecord(backend, { scale, seed }), config_file: file, lambda }),
           command: ['snas', 'calibrate', ...args].join(' '), log: (l) => console.error(l),
-          onStep: (i) => progress.step(i), onEpoch: (r, t) => progress.epoch(r, t),
-        });
+          onStep: (i) => progress.step(i), onEpoch: (r, t) => progress.line(searchEpochLine(r, t)),
+        }));
+        const result = readSearchRun(runDir);
         const last = result.records[result.records.length - 1]!;
         const none = noneEdges(result.alphas);
         rows.push({ lambda, seed, none_normal: none.normal, none_reduce: none.reduce, search_val_acc: Number(last.search_val_acc), child_val_acc: Number(last.child_val_acc) });
@@ -76,7 +82,7 @@ ${SCALE_HELP}`,
     const steps = ladder(rows);
     const chosen = chooseLevels(steps);
     const dir = new RunDir(out);
-    dir.write('calibration.csv', csv(['lambda', 'seed', 'none_normal', 'none_reduce', 'search_val_acc', 'child_val_acc'], rows as unknown as Record<string, number>[]));
+    dir.write('calibration.csv', csvText(['lambda', 'seed', 'none_normal', 'none_reduce', 'search_val_acc', 'child_val_acc'], rows as unknown as Record<string, number>[]));
     dir.writeJson('calibration.json', { config: file, scale, seeds, ladder: steps, rules: LEVEL_RULES, chosen, backend: backend.name, environment: environmentRecord(backend, { scale }) });
     console.log(`snas calibrate: ${rows.length} runs, ${((performance.now() - t0) / 60000).toFixed(1)} min; ${out}`);
     console.log('  lambda      none edges (of 28, mean)  search val  child val');

@@ -1,7 +1,7 @@
 // snas env: the backend a run would use and the environment record results carry.
 import { selectBackend } from '../../backends/index.js';
 import { loadConfig } from '../../config/load.js';
-import { environmentRecord } from '../../report/environment.js';
+import { environmentRecord } from '../../runs/environment.js';
 import { EXIT } from '../usage.js';
 import { help, parse, type Command } from '../command.js';
 

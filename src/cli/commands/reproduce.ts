@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { selectBackend } from '../../backends/index.js';
 import { publishIndex } from '../../notebooks/publish.js';
 import { runNotebooks, staticFigures } from '../../notebooks/run.js';
-import { environmentRecord } from '../../report/environment.js';
+import { environmentRecord } from '../../runs/environment.js';
 import { projectRoot } from '../../util/root.js';
 import { EXIT } from '../usage.js';
 import { SCALE_HELP, help, parse, scaleOption, type Command } from '../command.js';

@@ -1,6 +1,6 @@
 // snas sweep: a grid of searches (one key varied, times seeds), e.g. the temperature ablation.
 import { relative } from 'node:path';
-import { defaultWorkers, runPool } from '../../search/pool.js';
+import { defaultWorkers, LocalExecutor } from '../../runs/local-executor.js';
 import { readSweep, sweepJobs } from '../../search/sweep.js';
 import { projectRoot } from '../../util/root.js';
 import { EXIT, UsageError } from '../usage.js';
@@ -30,7 +30,7 @@ Exit codes: 0 all runs finished, 1 a run failed (the others still ran), 2 bad sw
     const s = readSweep(file);
     const jobs = sweepJobs(s, file, scale);
     const t0 = performance.now();
-    const counts = await runPool(jobs, scale, { workers, log: (l) => console.error(l) });
+    const counts = await new LocalExecutor(workers).run(jobs, (l) => console.error(l));
     console.log(`snas sweep: ${jobs.length} runs (${counts.skip} skipped as finished, ${counts.resume} resumed, ${counts.start} started) in ${((performance.now() - t0) / 60000).toFixed(1)} min; ${relative(projectRoot(), jobs[0]!.dir).replace(/[^/]+$/, '')}`);
     return EXIT.ok;
   },

@@ -1,14 +1,19 @@
 // snas train: a derived network trained from scratch, from a config, into a run directory.
-import { resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { selectBackend } from '../../backends/index.js';
-import { environmentRecord } from '../../report/environment.js';
-import { planText, planTraining } from '../../search/plan.js';
-import { SearchProgress } from '../../search/progress.js';
-import { runTraining, TrainingDiverged } from '../../train/run.js';
-import { trainRunDir } from '../../train/runs.js';
+import { environmentRecord } from '../../runs/environment.js';
+import { readTrainConfig } from '../../config/read.js';
+import { RunDiverged } from '../../runs/lifecycle.js';
+import { planText } from '../../runs/plan.js';
+import { RunProgress } from '../../runs/progress.js';
+import { planTraining } from '../../train/plan.js';
+import { runTraining, trainEpochLine, type TrainResult } from '../../train/run.js';
+import { trainRunDir } from '../../train/requests.js';
+import { FILES } from '../../runs/dir.js';
 import { EXIT, UsageError } from '../usage.js';
 import { help, parse, type Command } from '../command.js';
-import { applySeed, readTrainConfig, RUN_HELP, RUN_OPTIONS } from '../search-config.js';
+import { applySeed, RUN_HELP, RUN_OPTIONS, scaleFlag } from '../run-options.js';
 
 export const train: Command = {
   summary: 'train a derived network from scratch',
@@ -18,7 +23,8 @@ Trains the CIFAR evaluation network of a genotype (configs/train/*.yaml: train.g
 published name such as SNAS_mild or DARTS_V2, or a search run's genotype.json) into a run
 directory (default results/runs/train/NAME-GENOTYPE-SCALE-seedN): config.yaml, environment.json,
 run.json, genotype.json, metrics.csv (per epoch: learning rate, drop-path, train and test loss
-and accuracy), checkpoint.bin (atomically, every epoch), and at the end result.json (test
+and accuracy), timing.csv, checkpoint.bin (atomically, every epoch; the one before kept as
+checkpoint.prev.bin), and at the end result.json (test
 error, parameters with and without the auxiliary head, multiply-adds, parameters at the
 paper's size).
   --genotype     the genotype to train instead of the config's
@@ -29,7 +35,7 @@ ${RUN_HELP}`,
     if (values.help) return help(this);
     if (positionals.length !== 1) throw new UsageError('snas train: expected one CONFIG.yaml');
     const file = positionals[0]!;
-    const { config, scale, name } = readTrainConfig(file, values.scale);
+    const { config, scale, name } = readTrainConfig(file, scaleFlag(values.scale));
     if (typeof values.genotype === 'string') config.train.genotype = values.genotype;
     applySeed(config, values.seed);
     const out = resolve(typeof values.out === 'string' ? values.out : trainRunDir(name, config.train.genotype, scale, config.seed));
@@ -38,22 +44,22 @@ ${RUN_HELP}`,
       console.log(planText(await planTraining(config), backend.name));
       return EXIT.ok;
     }
-    const progress = new SearchProgress();
+    const progress = new RunProgress();
     try {
-      const { result } = await runTraining({
-        config, configFile: file, out, resume: Boolean(values.resume), force: Boolean(values.force),
+      const summary = await runTraining({
+        config, configFile: file, out, resume: Boolean(values.resume), force: Boolean(values.force), name: typeof values.name === 'string' ? values.name : name,
         environment: () => ({ ...environmentRecord(backend, { scale, seed: config.seed }), config_file: file }),
         command: ['snas', 'train', ...args].join(' '),
         log: (l) => console.error(l),
         onStep: (i) => progress.step(i),
-        onEpoch: (r, seconds) => progress.line(`epoch ${r.epoch}: train loss ${r.train_loss.toFixed(3)} acc ${(100 * r.train_acc).toFixed(1)}%, `
-          + `test loss ${r.test_loss.toFixed(3)} acc ${(100 * r.test_acc).toFixed(1)}%, drop-path ${r.drop_path.toFixed(3)}, lr ${r.lr.toPrecision(3)}, ${seconds.toFixed(1)} s`),
+        onEpoch: (r, t) => progress.line(trainEpochLine(r, t)),
       });
       console.log(`snas train: ${out}`);
+      const result = summary.finished ? JSON.parse(readFileSync(join(out, FILES.result), 'utf8')) as TrainResult : undefined;
       if (result) console.log(`  ${result.genotype}: test error ${result.test_error.toFixed(2)}%, ${(result.params / 1e6).toFixed(3)}M params (${(result.params_paper_size / 1e6).toFixed(2)}M at C 36, 20 cells), ${(result.mult_adds / 1e6).toFixed(1)}M multiply-adds, ${result.seconds.toFixed(0)} s`);
       return EXIT.ok;
     } catch (err) {
-      if (err instanceof TrainingDiverged) {
+      if (err instanceof RunDiverged) {
         console.error(`snas train: ${err.message}`);
         return EXIT.failure;
       }

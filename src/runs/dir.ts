@@ -2,18 +2,22 @@
 // crash never leaves a half-written file and a finished run is never overwritten by accident.
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { stringify } from 'yaml';
 import { writeAtomic } from '../util/files.js';
 
+/** A run directory that cannot be used as asked (a bad input: the CLI exits 2). */
 export class RunDirError extends Error {}
 
 export interface RunStatus {
   status: 'running' | 'finished' | 'failed';
+  /** The run's name in tables (the config file's name, or a sweep value). */
+  name?: string;
   command: string;
   started_at: string;
   updated_at: string;
   epochs_done: number;
   message?: string;
+  /** Set when the latest checkpoint was damaged and the run resumed from the previous one. */
+  checkpoint_fallback?: string;
 }
 
 /** What every run (a search, a training) is told besides its config. */
@@ -23,6 +27,8 @@ export interface RunOptions {
   out: string;
   resume: boolean;
   force: boolean;
+  /** The run's name in tables (default: the run directory's name). */
+  name?: string;
   /** The environment record written as environment.json. */
   environment: () => unknown;
   /** The command line, recorded in run.json. */
@@ -34,7 +40,8 @@ export interface RunOptions {
 
 export const FILES = {
   config: 'config.yaml', environment: 'environment.json', status: 'run.json', metrics: 'metrics.csv', timing: 'timing.csv',
-  alphas: 'alphas.json', alphaHistory: 'alpha_history.jsonl', genotype: 'genotype.json', checkpoint: 'checkpoint.bin',
+  alphas: 'alphas.json', alphaHistory: 'alpha_history.jsonl', genotype: 'genotype.json', result: 'result.json',
+  checkpoint: 'checkpoint.bin', previousCheckpoint: 'checkpoint.prev.bin',
 } as const;
 
 export class RunDir {
@@ -46,7 +53,18 @@ export class RunDir {
 
   status(): RunStatus | undefined {
     const f = this.path(FILES.status);
-    return existsSync(f) ? (JSON.parse(readFileSync(f, 'utf8')) as RunStatus) : undefined;
+    if (!existsSync(f)) return undefined;
+    try {
+      return JSON.parse(readFileSync(f, 'utf8')) as RunStatus;
+    } catch {
+      throw new RunDirError(`${f}: damaged run status (expected JSON); use --force to start the run over`);
+    }
+  }
+
+  /** The config text the run recorded (config.yaml), if any. */
+  recordedConfig(): string | undefined {
+    const f = this.path(FILES.config);
+    return existsSync(f) ? readFileSync(f, 'utf8') : undefined;
   }
 
   /**
@@ -59,14 +77,13 @@ export class RunDir {
       if (opts.resume) throw new RunDirError(`${this.dir}: --resume given but there is no run here`);
       return false;
     }
-    const status = this.status();
     if (opts.force) {
       rmSync(this.dir, { recursive: true, force: true });
       return false;
     }
-    if (status?.status === 'finished') throw new RunDirError(`${this.dir}: holds a finished run; use --force to overwrite it or --out to choose another folder`);
+    if (this.status()?.status === 'finished') throw new RunDirError(`${this.dir}: holds a finished run; use --force to overwrite it or --out to choose another folder`);
     if (!opts.resume) throw new RunDirError(`${this.dir}: holds an unfinished run; use --resume to continue it or --force to start over`);
-    const recorded = existsSync(this.path(FILES.config)) ? readFileSync(this.path(FILES.config), 'utf8') : undefined;
+    const recorded = this.recordedConfig();
     if (recorded !== undefined && recorded !== opts.configText) {
       throw new RunDirError(`${this.dir}: --resume with a config that differs from the run's (${this.path(FILES.config)}); use --force to start over`);
     }
@@ -74,11 +91,11 @@ export class RunDir {
   }
 
   /** A status writer for one run: keeps the start time across resumes and stamps every update. */
-  statusWriter(command: string, resuming: boolean): (status: RunStatus['status'], epochsDone: number, message?: string) => void {
+  statusWriter(command: string, resuming: boolean, fixed: Partial<RunStatus> = {}): (status: RunStatus['status'], epochsDone: number, message?: string) => void {
     const now = () => new Date().toISOString();
     const startedAt = (resuming && this.status()?.started_at) || now();
     return (status, epochsDone, message) => this.writeJson(FILES.status, {
-      status, command, started_at: startedAt, updated_at: now(), epochs_done: epochsDone, ...(message ? { message } : {}),
+      status, ...fixed, command, started_at: startedAt, updated_at: now(), epochs_done: epochsDone, ...(message ? { message } : {}),
     });
   }
 
@@ -90,41 +107,4 @@ export class RunDir {
   writeJson(name: string, value: unknown): void {
     this.write(name, `${JSON.stringify(value, null, 2)}\n`);
   }
-
-  writeYaml(name: string, value: unknown): void {
-    this.write(name, stringify(value));
-  }
-}
-
-/** CSV text from rows of plain values (numbers at fixed precision, so files compare exactly). */
-export function csv(columns: readonly string[], rows: readonly Record<string, string | number>[]): string {
-  const cell = (v: string | number | undefined) => {
-    if (typeof v === 'number') return Number.isInteger(v) ? String(v) : v.toPrecision(8);
-    const s = String(v ?? '');
-    return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-  };
-  return `${[columns.join(','), ...rows.map((r) => columns.map((c) => cell(r[c])).join(','))].join('\n')}\n`;
-}
-
-/** Rows of a CSV written by `csv` (quoted fields allowed); numeric fields become numbers. */
-export function parseCsv(text: string): Record<string, string | number>[] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') { field += '"'; i++; } else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') { row.push(field); field = ''; } else if (ch === '\n') { row.push(field); rows.push(row); row = []; field = ''; } else field += ch;
-  }
-  if (field !== '' || row.length) { row.push(field); rows.push(row); }
-  const [header, ...body] = rows;
-  if (!header) return [];
-  return body.map((r) => Object.fromEntries(header.map((h, i) => {
-    const v = r[i] ?? '';
-    return [h, v !== '' && Number.isFinite(Number(v)) ? Number(v) : v];
-  })));
 }

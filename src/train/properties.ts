@@ -6,12 +6,12 @@
 //      by at least 5 points after the same number of training steps.
 import { performance } from 'node:perf_hooks';
 import type { DataConfig } from '../config/schema.js';
-import { fit, type FitResult } from '../train/fit.js';
-import { LinearClassifier, networkClassifier, singleOpGenotype } from '../train/models.js';
+import { fit, type FitResult } from './fit.js';
+import { LinearClassifier, networkClassifier, singleOpGenotype } from './models.js';
 import { genotypeByName } from '../space/registry.js';
 import type { OpName } from '../space/primitives.js';
-import { loadData } from './load.js';
-import { generateProcedural } from './procedural.js';
+import { loadData } from '../data/load.js';
+import { generateProcedural } from '../data/procedural.js';
 
 export interface PropertyRun extends FitResult {
   model: string;

@@ -1,7 +1,7 @@
 // SGD with momentum, weight decay and gradient-norm clipping, with PyTorch's semantics
 // (torch.optim.SGD and clip_grad_norm_): g <- clip(g) + wd * w; v <- m v + g; w <- w - lr v.
 import * as tf from '@tensorflow/tfjs';
-import type { SearchConfig } from '../config/schema.js';
+import type { TrainConfig } from '../config/schema.js';
 import { fusedSgdStep, hasFusedKernels } from '../ops/fused.js';
 
 export interface SgdOptions {
@@ -95,14 +95,9 @@ export class Sgd {
 
 /**
  * The weights' SGD a search or training config describes: momentum, weight decay, gradient
- * clipping (0: none). Typed by the search config's keys, which the training config shares (a
+ * clipping (0: none). Typed by the training config's keys, which every search config shares (a
  * literal type fails to compile in tslab's non-strict mode, where zod's fields are optional).
  */
-export function weightSgd(cfg: Pick<SearchConfig, 'momentum' | 'weight_decay' | 'grad_clip'>): Sgd {
+export function weightSgd(cfg: Pick<TrainConfig, 'momentum' | 'weight_decay' | 'grad_clip'>): Sgd {
   return new Sgd({ momentum: cfg.momentum, weightDecay: cfg.weight_decay, clipNorm: cfg.grad_clip || undefined });
-}
-
-/** Cosine annealing from lr0 to lrMin over `total` steps (torch's CosineAnnealingLR). */
-export function cosineLr(step: number, total: number, lr0: number, lrMin = 0): number {
-  return lrMin + 0.5 * (lr0 - lrMin) * (1 + Math.cos((Math.PI * Math.min(step, total)) / total));
 }

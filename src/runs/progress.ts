@@ -1,8 +1,7 @@
-// Progress of a search or a training run on the terminal: one self-rewriting line on a TTY (epoch, step, loss,
-// accuracy, temperature, entropy, ETA), plain lines otherwise (a few per epoch).
-import type { EpochRecord, TimingRecord } from './engine.js';
+// Progress of a run on the terminal: one self-rewriting line on a TTY (epoch, step, loss,
+// accuracy, what the run adds, ETA), plain lines otherwise (a few per epoch).
 
-/** What a progress line shows of a step; tau and entropy only where the run has them (searches). */
+/** What a progress line shows of a step. */
 export interface ProgressStep {
   epoch: number;
   epochs: number;
@@ -10,8 +9,8 @@ export interface ProgressStep {
   steps: number;
   loss: number;
   acc: number;
-  tau?: number;
-  entropy?: number;
+  /** Values the run shows besides loss and accuracy, by name (a search's temperature, entropy). */
+  extra?: Record<string, number>;
 }
 
 function clock(s: number): string {
@@ -22,7 +21,7 @@ function clock(s: number): string {
   return `${h > 0 ? `${h}:` : ''}${String(m).padStart(h > 0 ? 2 : 1, '0')}:${String(sec).padStart(2, '0')}`;
 }
 
-export class SearchProgress {
+export class RunProgress {
   private readonly tty: boolean;
   private readonly started = performance.now();
   private stepsDone = 0;
@@ -39,8 +38,8 @@ export class SearchProgress {
     const width = 20;
     const filled = Math.round((i.step / i.steps) * width);
     const text = `epoch ${i.epoch + 1}/${i.epochs} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] step ${i.step}/${i.steps}`
-      + `  loss ${i.loss.toFixed(3)}  acc ${(100 * i.acc).toFixed(1)}%${i.tau !== undefined && Number.isFinite(i.tau) ? `  tau ${i.tau.toFixed(3)}` : ''}`
-      + `${i.entropy !== undefined && Number.isFinite(i.entropy) ? `  H ${i.entropy.toFixed(2)}` : ''}  ETA ${clock(perStep * left)}`;
+      + `  loss ${i.loss.toFixed(3)}  acc ${(100 * i.acc).toFixed(1)}%`
+      + `${Object.entries(i.extra ?? {}).filter(([, v]) => Number.isFinite(v)).map(([k, v]) => `  ${k} ${v.toFixed(3)}`).join('')}  ETA ${clock(perStep * left)}`;
     if (this.tty) {
       this.out.write(`\r${text}\x1b[K`);
     } else {
@@ -57,12 +56,5 @@ export class SearchProgress {
     if (this.tty) this.out.write('\r\x1b[K');
     this.lastPlain = -1;
     this.out.write(`${text}\n`);
-  }
-
-  epoch(r: EpochRecord, t: TimingRecord): void {
-    const pct = (v: number | string) => `${(100 * Number(v)).toFixed(1)}%`;
-    this.line(`epoch ${r.epoch}: train loss ${Number(r.train_loss).toFixed(3)} acc ${pct(r.train_acc)}, search val ${pct(r.search_val_acc)}, `
-      + `child val ${pct(r.child_val_acc)}, entropy ${Number(r.entropy_normal).toFixed(2)}/${Number(r.entropy_reduce).toFixed(2)}, `
-      + `tau ${Number(r.tau).toFixed(3)}, ${t.seconds.toFixed(1)} s (${t.images_per_s.toFixed(0)} img/s)`);
   }
 }

@@ -56,7 +56,7 @@ export function environmentRecord(backend: BackendChoice, extra: { scale?: strin
     node: process.versions.node,
     '@tensorflow/tfjs': tf.version.tfjs,
   };
-  for (const name of ['@tensorflow/tfjs-backend-wasm', 'tslab', 'danfojs-node', 'plotly.js-dist-min', 'mathjax', 'yaml', 'playwright-core']) {
+  for (const name of ['@tensorflow/tfjs-backend-wasm', 'tslab', 'danfojs-node', 'papaparse', 'zod', 'plotly.js-dist-min', 'mathjax', 'yaml', 'playwright-core']) {
     versions[name] = installedVersion(name);
   }
   versions.chromium = chromiumVersion();

@@ -1,7 +1,9 @@
 // A run's checkpoint in one file, written atomically: a JSON header (4-byte little-endian
 // length first) describing named float32 tensors, then their data. Reading checks every
 // name and shape against what the run expects, so a stale or foreign checkpoint is an error.
-import { existsSync, readFileSync } from 'node:fs';
+// The run layer keeps the previous checkpoint beside the latest (saveRunState) and falls back
+// to it when the latest cannot be read (restoreRunState).
+import { existsSync, readFileSync, renameSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { writeAtomicBytes } from '../util/files.js';
 
@@ -43,7 +45,7 @@ export function readCheckpoint<M>(file: string): { meta: M; tensors: Map<string,
   } catch {
     throw new CheckpointError(`${file}: damaged checkpoint header`);
   }
-  if (header.magic !== MAGIC) throw new CheckpointError(`${file}: not a snas-lab checkpoint`);
+  if (!header || header.magic !== MAGIC || !Array.isArray(header.tensors)) throw new CheckpointError(`${file}: not a snas-lab checkpoint`);
   const floats = buf.subarray(4 + len);
   const tensors = new Map<string, SavedTensor>();
   for (const t of header.tensors) {
@@ -63,7 +65,10 @@ export async function saveState(file: string, meta: unknown, state: Map<string, 
   writeCheckpoint(file, meta, tensors);
 }
 
-/** Assigns every named variable from the checkpoint (each must be there with its shape) and returns the meta. */
+/**
+ * Assigns every named variable from the checkpoint and returns the meta. Every name and shape
+ * is checked before anything is assigned, so a checkpoint that does not fit changes nothing.
+ */
 export function restoreState<M>(file: string, state: Map<string, tf.Variable>): M {
   const { meta, tensors } = readCheckpoint<M>(file);
   for (const [name, v] of state) {
@@ -71,9 +76,37 @@ export function restoreState<M>(file: string, state: Map<string, tf.Variable>): 
     if (!t || t.shape.join(',') !== v.shape.join(',')) {
       throw new CheckpointError(`${file}: tensor ${name} ${t ? `has shape [${t.shape}], expected [${v.shape}]` : 'is missing'}; the checkpoint does not belong to this config`);
     }
-    v.assign(tf.tensor(t.data, t.shape));
+  }
+  for (const [name, v] of state) {
+    const t = tensors.get(name)!;
+    tf.tidy(() => v.assign(tf.tensor(t.data, t.shape)));
   }
   return meta;
+}
+
+/** Writes a new latest checkpoint, keeping the one it replaces as `previous`. */
+export async function saveRunState(latest: string, previous: string, meta: unknown, state: Map<string, tf.Variable>): Promise<void> {
+  if (existsSync(latest)) renameSync(latest, previous);
+  await saveState(latest, meta, state);
+}
+
+/**
+ * Restores the latest checkpoint or, when it cannot be read or does not fit, the previous one;
+ * `fallback` then says why. Throws a CheckpointError naming both files when neither serves.
+ */
+export function restoreRunState<M>(latest: string, previous: string, state: Map<string, tf.Variable>): { meta: M; file: string; fallback?: string } {
+  try {
+    return { meta: restoreState<M>(latest, state), file: latest };
+  } catch (err) {
+    if (!(err instanceof CheckpointError)) throw err;
+    if (!existsSync(previous)) throw err;
+    try {
+      return { meta: restoreState<M>(previous, state), file: previous, fallback: err.message };
+    } catch (err2) {
+      if (!(err2 instanceof CheckpointError)) throw err2;
+      throw new CheckpointError(`${err.message}; and the previous checkpoint: ${err2.message}`);
+    }
+  }
 }
 
 /** JSON has no NaN or infinity (records hold NaN where a method has no value): kept as strings. */

@@ -1,0 +1,133 @@
+// The reproduction's runs, declared once (configs/reproduction.yaml) and turned into run
+// requests at a scale: the searches of notebook 05 (Table 1, Fig. 4), the trainings of notebook
+// 06 (Table 2) and the sweep of notebook 08. A notebook hands the requests to an executor
+// (obtainRuns) and reads the finished runs back through the runs table.
+import { basename, extname, join } from 'node:path';
+import { z } from 'zod';
+import { ConfigError, describeIssues, readYaml } from '../config/load.js';
+import type { RunRequest } from '../runs/executor.js';
+import { SCALES, type Scale } from '../scale.js';
+import { searchRequests, searchRunDir } from '../search/requests.js';
+import { readSweep, sweepJobs, type SweepJob } from '../search/sweep.js';
+import { randomCells } from '../train/random-cells.js';
+import { trainRequests } from '../train/requests.js';
+import { projectRoot } from '../util/root.js';
+
+const perScale = <T extends z.ZodTypeAny>(t: T) => z.object(Object.fromEntries(SCALES.map((s) => [s, t])) as Record<Scale, T>).strict();
+const Seeds = perScale(z.array(z.number().int().min(0)).min(1));
+
+export const ReproductionSchema = z.object({
+  searches: z.array(z.object({
+    /** A search config, from the project root. */
+    config: z.string().min(1),
+    /** Its method's label in the paper's Table 1 and Table 2 (rows are paired by it). */
+    table1: z.string().min(1),
+    table2: z.string().min(1),
+    /** The paper's published cell of this method, trained beside the cell found here. */
+    published: z.string().min(1).optional(),
+    seeds: Seeds,
+    /** Queued before the others (the longest search). */
+    first: z.boolean().default(false),
+  }).strict()).min(1),
+  claims: z.object({ snas: z.string().min(1), darts: z.string().min(1) }).strict(),
+  evaluation: z.object({
+    config: z.string().min(1),
+    seeds: Seeds,
+    random_cells: perScale(z.number().int().min(0)),
+    random_seed: z.number().int().min(0).default(0),
+  }).strict(),
+  ablation: z.object({ sweep: z.string().min(1) }).strict(),
+}).strict();
+
+export const REPRODUCTION_FILE = 'configs/reproduction.yaml';
+
+export interface PlannedSearch {
+  /** The config's name (snas-mild): the runs table's config. */
+  name: string;
+  file: string;
+  table1: string;
+  table2: string;
+  published?: string;
+  seeds: number[];
+  first: boolean;
+}
+
+export interface PlannedCell {
+  /** The paper's Table 2 method the cell stands under. */
+  method: string;
+  /** Which cell, in words. */
+  cell: string;
+  /** A published genotype's name or a genotype file: the runs table's genotype of its trainings. */
+  genotype: string;
+  /** The search (config name) that found it, for cells found here. */
+  foundBy?: string;
+}
+
+export interface Reproduction {
+  scale: Scale;
+  searches: PlannedSearch[];
+  claims: { snas: string; darts: string };
+  evaluation: { file: string; seeds: number[]; randomCells: number; randomSeed: number };
+  ablation: { sweep: string };
+}
+
+export function reproduction(scale: Scale, file = REPRODUCTION_FILE): Reproduction {
+  const path = join(projectRoot(), file);
+  const raw = readYaml(path);
+  const r = ReproductionSchema.safeParse(raw);
+  if (!r.success) throw new ConfigError(describeIssues(file, r.error, raw, ReproductionSchema));
+  const p = r.data;
+  const fromRoot = (f: string) => join(projectRoot(), f);
+  const searches = p.searches.map((s) => ({
+    name: basename(s.config, extname(s.config)), file: fromRoot(s.config), table1: s.table1, table2: s.table2, published: s.published, seeds: s.seeds[scale], first: s.first,
+  }));
+  for (const [key, name] of Object.entries(p.claims)) {
+    if (!searches.some((s) => s.name === name)) throw new ConfigError(`${file}: claims.${key}: expected one of the searches (${searches.map((s) => s.name).join(', ')}), got '${name}'`);
+  }
+  const e = p.evaluation;
+  return {
+    scale, searches, claims: { snas: p.claims.snas, darts: p.claims.darts },
+    evaluation: { file: fromRoot(e.config), seeds: e.seeds[scale], randomCells: e.random_cells[scale], randomSeed: e.random_seed },
+    ablation: { sweep: fromRoot(p.ablation.sweep) },
+  };
+}
+
+/** Every search over its seeds, those marked first queued first. */
+export function searchRunRequests(r: Reproduction): RunRequest[] {
+  const ordered = [...r.searches.filter((s) => s.first), ...r.searches.filter((s) => !s.first)];
+  return ordered.flatMap((s) => searchRequests(s.file, r.scale, s.seeds));
+}
+
+/** The searches whose cells notebook 06 trains: each search's first seed. */
+export function foundCellSearches(r: Reproduction): RunRequest[] {
+  return r.searches.flatMap((s) => searchRequests(s.file, r.scale, [s.seeds[0]!]));
+}
+
+/**
+ * The cells notebook 06 trains, in Table 2's order: per search the cell it found (its first
+ * seed's genotype.json) and the published cell of its method, then the random cells (written
+ * now as genotype files).
+ */
+export function evaluationCells(r: Reproduction): PlannedCell[] {
+  const cells: PlannedCell[] = [];
+  for (const s of r.searches) {
+    const seed = s.seeds[0]!;
+    cells.push({ method: s.table2, cell: `found here: ${s.name} (${r.scale}, seed ${seed})`, genotype: join(searchRunDir(s.name, r.scale, seed), 'genotype.json'), foundBy: s.name });
+    if (s.published) cells.push({ method: s.table2, cell: `published ${s.published}`, genotype: s.published });
+  }
+  randomCells(r.evaluation.randomCells, r.evaluation.randomSeed).forEach((file, k) => {
+    cells.push({ method: 'Random search baseline + cutout', cell: `random cell ${k}`, genotype: file });
+  });
+  return cells;
+}
+
+/** The trainings of the cells, over the evaluation seeds. */
+export function trainingRunRequests(r: Reproduction, cells: PlannedCell[]): RunRequest[] {
+  return cells.flatMap((c) => trainRequests(r.evaluation.file, r.scale, c.genotype, r.evaluation.seeds));
+}
+
+/** The ablation's sweep: every (value, seed) at the scale. */
+export function ablationRunRequests(r: Reproduction): { sweep: ReturnType<typeof readSweep>; jobs: SweepJob[] } {
+  const sweep = readSweep(r.ablation.sweep);
+  return { sweep, jobs: sweepJobs(sweep, r.ablation.sweep, r.scale) };
+}

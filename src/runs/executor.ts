@@ -1,0 +1,63 @@
+// Many runs at once: an executor takes run requests (a resolved config and the directory it
+// belongs in) and leaves each directory holding a finished run. The run directory is the only
+// channel between a run and whoever asked for it: a finished run with the same config is
+// skipped, an unfinished one resumed, a changed one started over (runAction). The local
+// executor runs child processes on this machine (local-executor.ts); another executor (a
+// cluster's scheduler) implements the same interface.
+import type { Scale } from '../scale.js';
+import { FILES, RunDir } from './dir.js';
+import { runAction, type RunAction } from './reuse.js';
+
+export interface RunRequest {
+  /** The snas subcommand that runs it. */
+  kind: 'search' | 'train';
+  /** The run's name in tables: its config's name (snas-mild, cifar10) or a sweep value (linear-5). */
+  name: string;
+  /** How the run is named in the log and in errors. */
+  label: string;
+  /** The run directory. */
+  dir: string;
+  /** The resolved config (its scale applied, its seed set). */
+  config: object;
+  seed: number;
+  scale: Scale;
+}
+
+export type RunCounts = Record<RunAction, number>;
+
+export interface Executor {
+  readonly name: string;
+  /** Brings every request's directory to a finished run; rejects, after the others finished, if any run failed. */
+  run(requests: RunRequest[], log: (line: string) => void): Promise<RunCounts>;
+}
+
+/** A request with what was done for it. */
+export interface ObtainedRun extends RunRequest {
+  action: RunAction;
+}
+
+/** What each request needs now (skip, resume, start) and the counts. */
+export function plannedActions(requests: RunRequest[]): { request: RunRequest; action: RunAction }[] {
+  return requests.map((request) => ({ request, action: runAction(request.dir, request.config) }));
+}
+
+export function countActions(actions: { action: RunAction }[]): RunCounts {
+  const counts: RunCounts = { skip: 0, resume: 0, start: 0 };
+  for (const a of actions) counts[a.action]++;
+  return counts;
+}
+
+/**
+ * The runs a notebook or command needs, in one call: those not finished yet are run by the
+ * executor; all come back with what was done (reused, resumed or started), each directory
+ * checked to hold a finished run.
+ */
+export async function obtainRuns(requests: RunRequest[], executor: Executor, log: (line: string) => void = (l) => console.log(l)): Promise<ObtainedRun[]> {
+  const planned = plannedActions(requests);
+  await executor.run(requests, log);
+  return planned.map(({ request, action }) => {
+    const status = new RunDir(request.dir).status();
+    if (status?.status !== 'finished') throw new Error(`${request.label}: ${request.dir} holds no finished run after the executor (${FILES.status}: ${status?.status ?? 'missing'})`);
+    return { ...request, action };
+  });
+}

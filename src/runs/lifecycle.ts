@@ -1,0 +1,194 @@
+// The lifecycle of one run, whatever it trains (a search, an evaluation training): the run
+// directory and its records (config.yaml, environment.json, run.json, metrics.csv,
+// timing.csv), epochs of steps, a checkpoint written atomically at the end of every epoch (and
+// every `checkpointEvery` steps) with the previous one kept, resume, progress, the status, and
+// a stop on a diverged loss. What differs between runs is a small body (RunBody): its state,
+// how an epoch's steps run, how an epoch is evaluated, and the files it adds. A run resumed
+// from its checkpoint ends exactly as an uninterrupted one as long as every random draw of the
+// body is a function of (seed, epoch, step) and its state is all in the checkpoint.
+import { existsSync } from 'node:fs';
+import type * as tf from '@tensorflow/tfjs';
+import { csvText, type CsvValue } from '../util/csv.js';
+import { CheckpointError, restoreRunState, saveRunState } from './checkpoint.js';
+import { FILES, RunDir, type RunOptions, type RunStatus } from './dir.js';
+import type { ProgressStep } from './progress.js';
+
+/** The loss became NaN or infinite: the run stops and keeps its last good checkpoint. */
+export class RunDiverged extends Error {}
+
+/** What a training step reports: the loss it trained on, correct predictions, images, and sums the record averages over steps. */
+export interface StepOutcome {
+  loss: number;
+  correct: number;
+  count: number;
+  sums?: Record<string, number>;
+}
+
+/** Sums over an epoch's steps so far (a mid-epoch checkpoint keeps them). */
+export interface EpochSums {
+  loss: number;
+  correct: number;
+  count: number;
+  steps: number;
+  [sum: string]: number;
+}
+
+export interface TimingRecord {
+  epoch: number;
+  seconds: number;
+  images_per_s: number;
+}
+
+export type RunRecord = Record<string, CsvValue>;
+
+/** The steps of one epoch: step(i) runs step i (0-based), or returns undefined when the batches ran out. */
+export interface EpochSteps {
+  step(step: number): Promise<StepOutcome | undefined>;
+  /** Frees what the epoch holds (its batch iterators). */
+  close(): Promise<void>;
+}
+
+export interface RunBody<R extends RunRecord> {
+  readonly epochs: number;
+  readonly stepsPerEpoch: number;
+  /** Also checkpoint every N steps within an epoch (0: at the end of each epoch only). */
+  readonly checkpointEvery: number;
+  /** metrics.csv's columns, in order. */
+  readonly columns: readonly string[];
+  /** Every tensor of the run's state under a stable name (what a checkpoint saves). */
+  state(): Map<string, tf.Variable>;
+  /** Whatever else must survive a resume (optimiser counters, histories), as JSON. */
+  saveExtra(): unknown;
+  restoreExtra(extra: unknown): void;
+  /** The steps of epoch `epoch`, whose first `start` steps ran before (a mid-epoch checkpoint). */
+  beginEpoch(epoch: number, start: number): Promise<EpochSteps>;
+  /** Values the progress line shows besides loss and accuracy. */
+  progress?(): Record<string, number>;
+  /** Evaluates the epoch and returns its row of metrics.csv. */
+  endEpoch(epoch: number, sums: EpochSums): Promise<R>;
+  /** Writes the body's own files from the records so far (at the start and after every epoch). */
+  writeFiles?(dir: RunDir, records: R[]): void;
+  /** Writes the run's final files after its last epoch (e.g. result.json). */
+  finish?(dir: RunDir, records: R[], timing: TimingRecord[]): void;
+  dispose(): void;
+}
+
+export interface LifecycleOptions<R extends RunRecord> extends RunOptions {
+  /** The config as recorded (config.yaml); a resume needs the same text. */
+  configText: string;
+  onStep?: (info: ProgressStep & { elapsedS: number }) => void;
+  onEpoch?: (record: R, timing: TimingRecord) => void;
+}
+
+export interface RunSummary<R extends RunRecord> {
+  dir: string;
+  records: R[];
+  timing: TimingRecord[];
+  /** False when the process stopped early (stopAfterSteps). */
+  finished: boolean;
+  resumedFrom?: { epoch: number; step: number };
+}
+
+/** What a checkpoint holds besides tensors. */
+interface Meta<R> {
+  format: 2;
+  epochs_done: number;
+  step: number;
+  partial: EpochSums;
+  records: R[];
+  timing: TimingRecord[];
+  extra: unknown;
+}
+
+const emptySums = (): EpochSums => ({ loss: 0, correct: 0, count: 0, steps: 0 });
+
+/**
+ * Runs `makeBody`'s run into opts.out: checks the directory first (a finished run needs
+ * --force, an unfinished one --resume or --force), then builds the body (loading data), restores
+ * the checkpoint when resuming and runs the remaining epochs.
+ */
+export async function runLifecycle<R extends RunRecord>(opts: LifecycleOptions<R>, makeBody: () => Promise<RunBody<R>> | RunBody<R>): Promise<RunSummary<R>> {
+  const log = opts.log ?? (() => {});
+  const dir = new RunDir(opts.out);
+  const resuming = dir.prepare({ resume: opts.resume, force: opts.force, configText: opts.configText });
+  const body = await makeBody();
+  const state = body.state();
+  let meta: Meta<R> = { format: 2, epochs_done: 0, step: 0, partial: emptySums(), records: [], timing: [], extra: body.saveExtra() };
+  let resumedFrom: RunSummary<R>['resumedFrom'];
+  const fixed: Partial<RunStatus> = opts.name ? { name: opts.name } : {};
+  let writeStatus = dir.statusWriter(opts.command, resuming, fixed);
+  const setStatus = (status: RunStatus['status'], message?: string) => writeStatus(status, meta.epochs_done, message);
+  const save = () => saveRunState(dir.path(FILES.checkpoint), dir.path(FILES.previousCheckpoint), { ...meta, extra: body.saveExtra() }, state);
+  const writeRecords = () => {
+    dir.write(FILES.metrics, csvText(body.columns, meta.records));
+    dir.write(FILES.timing, csvText(['epoch', 'seconds', 'images_per_s'], meta.timing as unknown as RunRecord[]));
+    body.writeFiles?.(dir, meta.records);
+  };
+  const summary = (finished: boolean): RunSummary<R> => ({ dir: opts.out, records: meta.records, timing: meta.timing, finished, resumedFrom });
+  try {
+    if (resuming && (existsSync(dir.path(FILES.checkpoint)) || existsSync(dir.path(FILES.previousCheckpoint)))) {
+      const restored = restoreRunState<Meta<R>>(dir.path(FILES.checkpoint), dir.path(FILES.previousCheckpoint), state);
+      if (restored.meta?.format !== 2) throw new CheckpointError(`${restored.file}: a checkpoint of an older snas-lab; start the run over with --force`);
+      meta = restored.meta;
+      body.restoreExtra(meta.extra);
+      resumedFrom = { epoch: meta.epochs_done, step: meta.step };
+      if (restored.fallback) {
+        log(`warning: ${restored.fallback}; resuming from the previous checkpoint (${restored.file})`);
+        writeStatus = dir.statusWriter(opts.command, resuming, { ...fixed, checkpoint_fallback: restored.fallback });
+      }
+      log(`resuming ${opts.out} at epoch ${meta.epochs_done + 1}, step ${meta.step}`);
+    }
+    if (!resuming) dir.write(FILES.config, opts.configText);
+    dir.writeJson(FILES.environment, opts.environment());
+    setStatus('running');
+    writeRecords();
+
+    let processSteps = 0;
+    for (let epoch = meta.epochs_done; epoch < body.epochs; epoch++) {
+      const t0 = performance.now();
+      const sums = { ...meta.partial };
+      const steps = await body.beginEpoch(epoch, meta.step);
+      try {
+        for (let step = meta.step; step < body.stepsPerEpoch; step++) {
+          const r = await steps.step(step);
+          if (!r) break;
+          if (!Number.isFinite(r.loss)) {
+            const where = meta.epochs_done > 0 ? `end of epoch ${meta.epochs_done}` : 'none written yet';
+            throw new RunDiverged(`epoch ${epoch + 1}, step ${step + 1}: the loss is ${r.loss}; stopping. The last good checkpoint (${where}) is kept in ${dir.path(FILES.checkpoint)}`);
+          }
+          sums.loss += r.loss; sums.correct += r.correct; sums.count += r.count;
+          for (const [k, v] of Object.entries(r.sums ?? {})) sums[k] = (sums[k] ?? 0) + v;
+          sums.steps++;
+          const done = step + 1;
+          opts.onStep?.({
+            epoch, epochs: body.epochs, step: done, steps: body.stepsPerEpoch, loss: sums.loss / sums.steps, acc: sums.correct / sums.count,
+            extra: body.progress?.(), elapsedS: (performance.now() - t0) / 1000,
+          });
+          if (body.checkpointEvery > 0 && done % body.checkpointEvery === 0 && done < body.stepsPerEpoch) {
+            meta = { ...meta, step: done, partial: { ...sums } };
+            await save();
+          }
+          if (opts.stopAfterSteps !== undefined && ++processSteps >= opts.stopAfterSteps) return summary(false);
+        }
+      } finally {
+        await steps.close();
+      }
+      const trainSeconds = (performance.now() - t0) / 1000;
+      const record = await body.endEpoch(epoch, sums);
+      const timing: TimingRecord = { epoch: epoch + 1, seconds: (performance.now() - t0) / 1000, images_per_s: sums.count / trainSeconds };
+      meta = { ...meta, epochs_done: epoch + 1, step: 0, partial: emptySums(), records: [...meta.records, record], timing: [...meta.timing, timing] };
+      writeRecords();
+      await save();
+      setStatus('running');
+      opts.onEpoch?.(record, timing);
+    }
+    body.finish?.(dir, meta.records, meta.timing);
+    setStatus('finished');
+    return summary(true);
+  } catch (err) {
+    setStatus('failed', (err as Error).message);
+    throw err;
+  } finally {
+    body.dispose();
+  }
+}

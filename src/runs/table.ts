@@ -1,0 +1,108 @@
+// Every run under a folder as one danfo DataFrame in long form: one row per (run, epoch), with
+// what identifies the run (run, kind, config, method, genotype, seed, scale, backend, status),
+// the epoch, every metric of metrics.csv, the epoch's seconds (timing.csv) and, for a finished
+// training, its result.json figures. Searches and trainings share the table; a column a run
+// has no value for holds NaN (numbers) or '' (text). Tables, claims and figures are computed
+// from it with danfo (src/report/run-stats.ts); a notebook filters it with selectRuns.
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, join, relative } from 'node:path';
+import type { DataFrame } from 'danfojs-node';
+import { parse } from 'yaml';
+import { parseCsv } from '../util/csv.js';
+import { FILES, RunDir, RunDirError } from './dir.js';
+
+/** The columns that identify a run, in the order the table shows them. */
+export const RUN_COLUMNS = ['run', 'kind', 'config', 'method', 'genotype', 'seed', 'scale', 'backend', 'status'] as const;
+
+/** result.json figures of a finished training that the table carries. */
+const RESULT_COLUMNS = ['test_error', 'params', 'params_paper_size', 'mult_adds'] as const;
+
+type Value = string | number;
+
+/** Every run directory (one holding run.json and metrics.csv) at or under `folder`. */
+export function findRunDirs(folder: string): string[] {
+  if (!existsSync(folder)) return [];
+  const dirs: string[] = [];
+  const walk = (d: string) => {
+    if (existsSync(join(d, FILES.status)) && existsSync(join(d, FILES.metrics))) {
+      dirs.push(d);
+      return;
+    }
+    for (const f of readdirSync(d).sort()) {
+      const p = join(d, f);
+      if (statSync(p).isDirectory()) walk(p);
+    }
+  };
+  walk(folder);
+  return dirs;
+}
+
+function readJson(file: string): Record<string, unknown> {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  } catch (err) {
+    throw new RunDirError(`${file}: cannot read it as JSON (${(err as Error).message})`);
+  }
+}
+
+/** The rows of one run directory; `root` names the run relative to it. */
+export function runRows(path: string, root?: string): Record<string, Value>[] {
+  const dir = new RunDir(path);
+  const status = dir.status();
+  const config = (parse(dir.recordedConfig() ?? '{}') ?? {}) as { seed?: number; scale?: string; search?: { method?: string }; train?: { genotype?: string } };
+  const env = existsSync(dir.path(FILES.environment)) ? readJson(dir.path(FILES.environment)) : {};
+  const result = existsSync(dir.path(FILES.result)) ? readJson(dir.path(FILES.result)) : {};
+  const timing = existsSync(dir.path(FILES.timing)) ? parseCsv(readFileSync(dir.path(FILES.timing), 'utf8')) : [];
+  const seconds = new Map(timing.map((t) => [Number(t.epoch), Number(t.seconds)]));
+  const id: Record<string, Value> = {
+    run: root ? relative(root, path) || basename(path) : path,
+    kind: config.search ? 'search' : config.train ? 'train' : '',
+    config: status?.name ?? basename(path),
+    method: config.search?.method ?? (config.train ? 'train' : ''),
+    genotype: config.train?.genotype ?? '',
+    seed: config.seed ?? NaN,
+    scale: config.scale ?? '',
+    backend: String((env.backend as { name?: string } | undefined)?.name ?? ''),
+    status: status?.status ?? '',
+  };
+  const extra = Object.fromEntries(RESULT_COLUMNS.map((c) => [c, typeof result[c] === 'number' ? result[c] as number : NaN]));
+  return parseCsv(readFileSync(dir.path(FILES.metrics), 'utf8')).map((m) => {
+    const metrics = Object.fromEntries(Object.entries(m).map(([k, v]) => [k, v === 'NaN' ? NaN : v]));
+    return { ...id, ...metrics, seconds: seconds.get(Number(m.epoch)) ?? NaN, ...extra };
+  });
+}
+
+/**
+ * The runs table of every run directory at or under `source` (a folder), or of the listed run
+ * directories: one row per (run, epoch). Throws when there is no epoch to show.
+ */
+export async function runsTable(source: string | string[]): Promise<DataFrame> {
+  const dirs = Array.isArray(source) ? source : findRunDirs(source);
+  const root = Array.isArray(source) ? undefined : source;
+  const rows = dirs.flatMap((d) => runRows(d, root));
+  if (rows.length === 0) throw new RunDirError(`${Array.isArray(source) ? source.join(', ') || '(no run directories)' : source}: no finished epoch of any run to tabulate`);
+  // One set of columns for all rows: the run's identity first, then metrics in first-seen order.
+  const columns: string[] = [...RUN_COLUMNS];
+  for (const r of rows) for (const k of Object.keys(r)) if (!columns.includes(k)) columns.push(k);
+  const text = new Set(columns.filter((c) => rows.some((r) => typeof r[c] === 'string' && r[c] !== '')));
+  const filled = rows.map((r) => Object.fromEntries(columns.map((c) => [c, r[c] ?? (text.has(c) ? '' : NaN)])));
+  const dfd = await import('danfojs-node');
+  return new dfd.DataFrame(filled, { columns });
+}
+
+/** The rows whose columns equal the given values (a value list: any of them), e.g. selectRuns(df, { config: ['snas-mild', 'darts-2nd'] }). */
+export function selectRuns(df: DataFrame, where: Record<string, Value | Value[]>): DataFrame {
+  let mask: boolean[] = new Array<boolean>(df.shape[0]).fill(true);
+  for (const [column, want] of Object.entries(where)) {
+    if (!df.columns.includes(column)) throw new RunDirError(`selectRuns: no column '${column}'; columns: ${df.columns.join(', ')}`);
+    const allowed = new Set(Array.isArray(want) ? want : [want]);
+    const values = df[column].values as Value[];
+    mask = mask.map((m, i) => m && allowed.has(values[i]!));
+  }
+  return rowsWhere(df, mask);
+}
+
+/** The rows where `mask` is true, by position (whatever the frame's index labels are). */
+export function rowsWhere(df: DataFrame, mask: boolean[]): DataFrame {
+  return df.iloc({ rows: mask.flatMap((m, i) => (m ? [i] : [])) });
+}
