@@ -2,11 +2,13 @@
 // committed notebook executes, and the published folder (results/smoke) holds every file the
 // supplementary material promises, linked from index.html.
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { test } from 'node:test';
 import { listNotebooks } from '../src/notebooks/run.js';
+import { parseCsv } from '../src/util/csv.js';
 import { ROOT, snas } from './helpers/run.js';
+import { slurmCluster } from './helpers/slurm.js';
 
 const OUT = join(ROOT, 'results', 'smoke');
 const TABLES = ['table1', 'table2', 'table3', 'temperature_ablation'];
@@ -48,4 +50,19 @@ test('snas reproduce --scale smoke runs every notebook and publishes notebooks, 
   for (const f of readdirSync(join(OUT, 'tables')).filter((x) => x.endsWith('.csv') || x.endsWith('.md'))) linked(`tables/${f}`);
   for (const f of readdirSync(join(OUT, 'figures')).filter((x) => x.endsWith('.svg') || x.endsWith('.html'))) linked(`figures/${f}`);
   assert.ok(!/src="https?:/.test(index), 'index.html loads nothing from the network');
+});
+
+/** Columns that hold this execution's wall time, which no two executions share. */
+const TIME_COLUMNS = ['search_hours', 'search_cost_gpu_days'];
+
+test('snas reproduce --scale smoke --executor slurm completes and publishes the same tables as through the local executor', { skip: slurmCluster() }, () => {
+  const out = join(ROOT, 'results', 'smoke-slurm');
+  rmSync(out, { recursive: true, force: true }); // every run through Slurm, none reused
+  const r = snas(['reproduce', '--scale', 'smoke', '--out', out, '--executor', 'slurm', '--cpus', '1'], {}, 1_500_000);
+  assert.equal(r.code, 0, `snas reproduce --executor slurm failed:\n${r.stdout.slice(-3000)}\n${r.stderr.slice(-6000)}`);
+  assert.match(r.stdout + r.stderr, /submitted as job \d+/, 'the runs went to Slurm');
+  for (const t of TABLES) {
+    const rows = (dir: string) => parseCsv(readFileSync(join(dir, 'tables', `${t}.csv`), 'utf8')).map((row) => Object.fromEntries(Object.entries(row).filter(([k]) => !TIME_COLUMNS.includes(k))));
+    assert.deepEqual(rows(out), rows(OUT), `tables/${t}.csv differs between the Slurm and the local executor`);
+  }
 });

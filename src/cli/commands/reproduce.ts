@@ -7,19 +7,24 @@ import { environmentRecord } from '../../runs/environment.js';
 import { projectRoot } from '../../util/root.js';
 import { EXIT } from '../usage.js';
 import { SCALE_HELP, help, parse, scaleOption, type Command } from '../command.js';
+import { EXECUTOR_HELP, EXECUTOR_OPTIONS, executorFromFlags } from '../executor-options.js';
 
 export const reproduce: Command = {
   summary: 'run every notebook at a scale and publish results/',
-  usage: `snas reproduce [--scale S] [--out DIR]
+  usage: `snas reproduce [--scale S] [--out DIR] [--executor local|slurm] [--workers N] [Slurm flags]
 
 Executes every notebook and publishes DIR (default results/): notebooks/ with the executed
 .ipynb and .html files, tables/ (CSV and Markdown), figures/ (interactive HTML, and SVG
 drawn by headless Chromium), environment.json, run.json and index.html, which links them all
-and opens offline. Runs that finished with the same config are reused, not recomputed.
+and opens offline. Runs that finished with the same config are reused, not recomputed; the
+searches and trainings of notebooks 05, 06 and 08 go to the executor.
+${EXECUTOR_HELP}
 ${SCALE_HELP}`,
   async run(args) {
-    const { values } = parse('reproduce', args, { scale: { type: 'string' }, out: { type: 'string' } });
+    const { values } = parse('reproduce', args, { scale: { type: 'string' }, out: { type: 'string' }, ...EXECUTOR_OPTIONS });
     if (values.help) return help(this);
+    // The notebooks' run requests go to the executor the flags name (they read SNAS_EXECUTOR).
+    Object.assign(process.env, executorFromFlags(values).env);
     const scale = scaleOption(values.scale);
     const out = resolve(String(values.out ?? join(projectRoot(), 'results')));
     const started = new Date();

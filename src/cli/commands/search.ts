@@ -11,7 +11,7 @@ import { searchRunDir } from '../../search/requests.js';
 import { runSearch, searchEpochLine } from '../../search/run.js';
 import { EXIT, UsageError } from '../usage.js';
 import { help, parse, type Command } from '../command.js';
-import { applySeed, RUN_HELP, RUN_OPTIONS, scaleFlag } from '../run-options.js';
+import { applySeed, RUN_HELP, RUN_OPTIONS, runFlags, scaleFlag } from '../run-options.js';
 
 export const search: Command = {
   summary: 'run an architecture search from a config',
@@ -40,10 +40,15 @@ ${RUN_HELP}`,
       console.log(planText(await planSearch(config), backend.name));
       return EXIT.ok;
     }
+    const flags = runFlags(values, out, config);
+    if (!flags) {
+      console.log(`snas search: ${out} holds this run, finished; nothing to do`);
+      return EXIT.ok;
+    }
     const progress = new RunProgress();
     try {
       const summary = await runSearch({
-        config, configFile: file, out, resume: Boolean(values.resume), force: Boolean(values.force), name: typeof values.name === 'string' ? values.name : name,
+        config, configFile: file, out, ...flags, name: typeof values.name === 'string' ? values.name : name,
         environment: () => ({ ...environmentRecord(backend, { scale, seed: config.seed }), config_file: file }),
         command: ['snas', 'search', ...args].join(' '),
         log: (l) => console.error(l),

@@ -13,7 +13,7 @@ import { trainRunDir } from '../../train/requests.js';
 import { FILES } from '../../runs/dir.js';
 import { EXIT, UsageError } from '../usage.js';
 import { help, parse, type Command } from '../command.js';
-import { applySeed, RUN_HELP, RUN_OPTIONS, scaleFlag } from '../run-options.js';
+import { applySeed, RUN_HELP, RUN_OPTIONS, runFlags, scaleFlag } from '../run-options.js';
 
 export const train: Command = {
   summary: 'train a derived network from scratch',
@@ -44,10 +44,15 @@ ${RUN_HELP}`,
       console.log(planText(await planTraining(config), backend.name));
       return EXIT.ok;
     }
+    const flags = runFlags(values, out, config);
+    if (!flags) {
+      console.log(`snas train: ${out} holds this run, finished; nothing to do`);
+      return EXIT.ok;
+    }
     const progress = new RunProgress();
     try {
       const summary = await runTraining({
-        config, configFile: file, out, resume: Boolean(values.resume), force: Boolean(values.force), name: typeof values.name === 'string' ? values.name : name,
+        config, configFile: file, out, ...flags, name: typeof values.name === 'string' ? values.name : name,
         environment: () => ({ ...environmentRecord(backend, { scale, seed: config.seed }), config_file: file }),
         command: ['snas', 'train', ...args].join(' '),
         log: (l) => console.error(l),

@@ -1,0 +1,126 @@
+// The Slurm executor on a real one-node cluster (src/setup/slurm-local.sh): a sweep through
+// Slurm gives the same runs as through the local executor and sacct lists its jobs COMPLETED;
+// a job cancelled mid-run is resubmitted and resumes to the same bytes as an uninterrupted run;
+// a run that fails on its own fails once, with its error, and is not resubmitted; a second
+// submitter does not run a run the first one holds. Skipped where no cluster can be started
+// (not root), with the reason.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { configAtScale, readYaml } from '../src/config/load.js';
+import type { RunRequest } from '../src/runs/executor.js';
+import { acquireLock, releaseLock } from '../src/runs/lock.js';
+import { SlurmExecutor, slurmOptions } from '../src/runs/slurm-executor.js';
+import { ROOT, snas } from './helpers/run.js';
+import { slurmCluster } from './helpers/slurm.js';
+
+const skip = slurmCluster();
+const SWEEP = join(ROOT, 'configs', 'sweeps', 'temperature.yaml');
+const SNAS = join(ROOT, 'configs', 'search', 'snas.yaml');
+const FILES = ['metrics.csv', 'alphas.json', 'alpha_history.jsonl', 'genotype.json'];
+const fast = () => new SlurmExecutor(slurmOptions({ cpus: 1, poll_seconds: 0.5 }));
+
+/** A smoke search of snas.yaml as a run request, with more steps and a checkpoint every step. */
+function request(dir: string, extra: Record<string, unknown> = {}): RunRequest {
+  const config = configAtScale(readYaml(SNAS), SNAS, 'smoke');
+  config.search = { ...config.search!, steps_per_epoch: 6, checkpoint_every: 1 } as typeof config.search;
+  Object.assign(config, extra);
+  return { kind: 'search', name: 'snas', label: 'snas seed 0', dir, config, seed: 0, scale: 'smoke' };
+}
+
+test('a sweep through Slurm gives, run by run, the same records as through the local executor; sacct lists its jobs COMPLETED', { skip }, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'snas-slurm-sweep-'));
+  try {
+    const viaSlurm = snas(['sweep', SWEEP, '--scale', 'smoke', '--executor', 'slurm', '--cpus', '1'], { SNAS_RESULTS: join(dir, 'slurm') }, 900_000);
+    assert.equal(viaSlurm.code, 0, viaSlurm.stderr);
+    assert.match(viaSlurm.stdout, /through the slurm executor/);
+    const viaLocal = snas(['sweep', SWEEP, '--scale', 'smoke', '--executor', 'local'], { SNAS_RESULTS: join(dir, 'local') }, 900_000);
+    assert.equal(viaLocal.code, 0, viaLocal.stderr);
+    const runs = (root: string) => join(root, 'runs', 'sweeps', 'temperature-smoke');
+    const names = readdirSync(runs(join(dir, 'local'))).filter((f) => statSync(join(runs(join(dir, 'local')), f)).isDirectory());
+    assert.equal(names.length, 8);
+    for (const name of names) {
+      for (const f of ['metrics.csv', 'alphas.json']) {
+        assert.equal(readFileSync(join(runs(join(dir, 'slurm')), name, f), 'utf8'), readFileSync(join(runs(join(dir, 'local')), name, f), 'utf8'), `${name}/${f}: Slurm and local differ`);
+      }
+    }
+    const jobs = [...viaSlurm.stderr.matchAll(/submitted as job (\d+)/g)].map((m) => m[1]!);
+    assert.equal(jobs.length, 8);
+    const states = execFileSync('sacct', ['-n', '-P', '-X', '-j', jobs.join(','), '-o', 'JobID,State'], { encoding: 'utf8' });
+    for (const job of jobs) assert.match(states, new RegExp(`^${job}\\|COMPLETED$`, 'm'), `sacct:\n${states}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a job cancelled mid-run is resubmitted and resumes to the same bytes as an uninterrupted run', { skip }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'snas-slurm-cancel-'));
+  try {
+    // The reference runs as a job too: libtorch's thread count (the job's cpus) changes the last
+    // bits of float sums, so like is compared with like.
+    await fast().run([request(join(dir, 'whole'))], () => {});
+    const r = request(join(dir, 'cut'));
+    const lines: string[] = [];
+    const running = fast().run([r], (l) => lines.push(l));
+    // Cancel the first job once it has checkpointed inside epoch 2.
+    const deadline = Date.now() + 300_000;
+    let cancelled = '';
+    while (!cancelled && Date.now() < deadline) {
+      await new Promise((res) => setTimeout(res, 100));
+      const status = existsSync(join(r.dir, 'run.json')) ? JSON.parse(readFileSync(join(r.dir, 'run.json'), 'utf8')) : undefined;
+      const job = /submitted as job (\d+)/.exec(lines.join('\n'))?.[1];
+      if (job && status?.epochs_done >= 1) {
+        execFileSync('scancel', [job]);
+        cancelled = job;
+      }
+    }
+    assert.ok(cancelled, `no job to cancel:\n${lines.join('\n')}`);
+    await running;
+    assert.ok(lines.some((l) => new RegExp(`job ${cancelled} ended CANCELLED before the run finished; resubmitting`).test(l)), lines.join('\n'));
+    assert.equal(lines.filter((l) => /submitted as job/.test(l)).length, 2, lines.join('\n'));
+    assert.match(readFileSync(join(dir, `cut.slurm-${/submitted as job (\d+) \(submission 2/.exec(lines.join('\n'))![1]}.log`), 'utf8'), /resuming .* at epoch 2/);
+    for (const f of FILES) assert.equal(readFileSync(join(r.dir, f), 'utf8'), readFileSync(join(dir, 'whole', f), 'utf8'), `${f} after scancel and resubmission differs`);
+    assert.ok(!existsSync(`${r.dir}.lock`), 'the lock is released');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a run that fails on its own fails once with its error and exit code, and is not resubmitted', { skip }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'snas-slurm-bad-'));
+  try {
+    const r = request(join(dir, 'bad'));
+    const c = r.config as { data: Record<string, unknown> };
+    c.data = { ...c.data, dataset: 'cifar10', path: join(dir, 'no-cifar') };
+    const lines: string[] = [];
+    await assert.rejects(fast().run([r], (l) => lines.push(l)), (e: Error) => /1 run\(s\) failed: snas seed 0 \(job \d+ FAILED, exit 2:0\): .*no-cifar/.test(e.message));
+    assert.equal(lines.filter((l) => /submitted as job/.test(l)).length, 1, lines.join('\n'));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a run held by another submitter is not submitted again: the executor waits for it', { skip }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'snas-slurm-lock-'));
+  try {
+    const r = request(join(dir, 'held'));
+    // Another live process holds the lock: this process's parent stands in for it.
+    writeFileSync(`${r.dir}.lock`, JSON.stringify({ host: (await import('node:os')).hostname(), pid: process.ppid, since: 'now' }));
+    const lines: string[] = [];
+    const running = fast().run([r], (l) => lines.push(l));
+    await new Promise((res) => setTimeout(res, 1500));
+    assert.ok(lines.some((l) => /held by another submitter/.test(l)), lines.join('\n'));
+    assert.ok(!lines.some((l) => /submitted as job/.test(l)), 'nothing submitted while another holds the run');
+    rmSync(`${r.dir}.lock`); // the other submitter gives up: this one takes the run over
+    await running;
+    assert.equal(lines.filter((l) => /submitted as job/.test(l)).length, 1, lines.join('\n'));
+    assert.equal(JSON.parse(readFileSync(join(r.dir, 'run.json'), 'utf8')).status, 'finished');
+    assert.equal(acquireLock(r.dir), undefined, 'the lock is free again');
+    releaseLock(r.dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
