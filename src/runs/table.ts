@@ -65,7 +65,7 @@ export function runRows(path: string, root?: string): Record<string, Value>[] {
     backend: String((env.backend as { name?: string } | undefined)?.name ?? ''),
     status: status?.status ?? '',
   };
-  const extra = Object.fromEntries(RESULT_COLUMNS.map((c) => [c, typeof result[c] === 'number' ? result[c] as number : NaN]));
+  const extra = existsSync(dir.path(FILES.result)) ? Object.fromEntries(RESULT_COLUMNS.map((c) => [c, typeof result[c] === 'number' ? result[c] as number : NaN])) : {};
   return parseCsv(readFileSync(dir.path(FILES.metrics), 'utf8')).map((m) => {
     const metrics = Object.fromEntries(Object.entries(m).map(([k, v]) => [k, v === 'NaN' ? NaN : v]));
     return { ...id, ...metrics, seconds: seconds.get(Number(m.epoch)) ?? NaN, ...extra };
