@@ -65,4 +65,9 @@ test('snas reproduce --scale smoke --executor slurm completes and publishes the 
     const rows = (dir: string) => parseCsv(readFileSync(join(dir, 'tables', `${t}.csv`), 'utf8')).map((row) => Object.fromEntries(Object.entries(row).filter(([k]) => !TIME_COLUMNS.includes(k))));
     assert.deepEqual(rows(out), rows(OUT), `tables/${t}.csv differs between the Slurm and the local executor`);
   }
+  // Run by run: every search and training (notebook 08's sweep included) has the same records.
+  const runs = (dir: string) => readdirSync(join(dir, 'runs'), { recursive: true, encoding: 'utf8' }).filter((f) => /(^|[\\/])(metrics\.csv|alphas\.json)$/.test(f)).sort();
+  const files = runs(out); // what this reproduction needs (OUT may also hold runs of earlier executions)
+  assert.ok(files.filter((f) => f.includes('sweeps')).length >= 16, 'the sweep runs are compared');
+  for (const f of files) assert.equal(readFileSync(join(out, 'runs', f), 'utf8'), readFileSync(join(OUT, 'runs', f), 'utf8'), `runs/${f} differs between the Slurm and the local executor`);
 });
