@@ -4,7 +4,11 @@
 // skipped, an unfinished one resumed, a changed one started over (runAction). The local
 // executor runs child processes on this machine (local-executor.ts); another executor (a
 // cluster's scheduler) implements the same interface.
+import { join } from 'node:path';
+import { stringify } from 'yaml';
 import type { Scale } from '../scale.js';
+import { writeAtomic } from '../util/files.js';
+import { projectRoot } from '../util/root.js';
 import { FILES, RunDir } from './dir.js';
 import { runAction, type RunAction } from './reuse.js';
 
@@ -29,6 +33,17 @@ export interface Executor {
   readonly name: string;
   /** Brings every request's directory to a finished run; rejects, after the others finished, if any run failed. */
   run(requests: RunRequest[], log: (line: string) => void): Promise<RunCounts>;
+}
+
+/**
+ * The snas command line (after node) that runs a request: its config written beside its
+ * directory (DIR.yaml), then `snas search|train DIR.yaml --out DIR MODE --scale S --name N`,
+ * MODE being --resume, --force or --auto.
+ */
+export function runCommand(r: RunRequest, mode: '--resume' | '--force' | '--auto'): string[] {
+  const file = `${r.dir}.yaml`;
+  writeAtomic(file, stringify(r.config));
+  return [join(projectRoot(), 'src', 'cli', 'snas.js'), r.kind, file, '--out', r.dir, mode, '--scale', r.scale, '--name', r.name];
 }
 
 /** A request with what was done for it. */

@@ -7,11 +7,8 @@
 // each did 1.5x the steps per second of one process with two threads (2 cores, quick scale).
 import { spawn } from 'node:child_process';
 import { availableParallelism } from 'node:os';
-import { join } from 'node:path';
-import { stringify } from 'yaml';
-import { writeAtomic } from '../util/files.js';
 import { projectRoot } from '../util/root.js';
-import { countActions, plannedActions, type Executor, type RunCounts, type RunRequest } from './executor.js';
+import { countActions, plannedActions, runCommand, type Executor, type RunCounts, type RunRequest } from './executor.js';
 
 /**
  * SNAS_WORKERS if set; else one when libtorch runs on a GPU (SNAS_TORCH_DEVICE other than cpu:
@@ -42,9 +39,7 @@ export class LocalExecutor implements Executor {
     const worker = async () => {
       for (let next = queue.shift(); next; next = queue.shift()) {
         const { request: r, action } = next;
-        const file = `${r.dir}.yaml`;
-        writeAtomic(file, stringify(r.config));
-        const args = [join(projectRoot(), 'src', 'cli', 'snas.js'), r.kind, file, '--out', r.dir, action === 'resume' ? '--resume' : '--force', '--scale', r.scale, '--name', r.name];
+        const args = runCommand(r, action === 'resume' ? '--resume' : '--force');
         log(`${action} ${r.label}`);
         const t0 = performance.now();
         const code = await new Promise<number>((resolve) => {

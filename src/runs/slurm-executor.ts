@@ -11,13 +11,11 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { stringify } from 'yaml';
 import { z } from 'zod';
 import { ConfigError, describeIssues, readYaml } from '../config/load.js';
-import { writeAtomic } from '../util/files.js';
 import { projectRoot } from '../util/root.js';
 import { RunDir } from './dir.js';
-import { countActions, plannedActions, type Executor, type RunCounts, type RunRequest } from './executor.js';
+import { countActions, plannedActions, runCommand, type Executor, type RunCounts, type RunRequest } from './executor.js';
 import { acquireLock, lockHolder, noteLockJob, releaseLock } from './lock.js';
 
 export const SlurmOptionsSchema = z.object({
@@ -82,10 +80,10 @@ export class SlurmExecutor implements Executor {
 
   constructor(readonly options: SlurmOptions = slurmOptions()) {}
 
-  /** sbatch's arguments for a run (the job's command last). */
+  /** sbatch's arguments for a run (the job's command last; its config is written beside its directory). */
   sbatchArgs(r: RunRequest): string[] {
     const o = this.options;
-    const command = [process.execPath, join(projectRoot(), 'src', 'cli', 'snas.js'), r.kind, `${r.dir}.yaml`, '--out', r.dir, '--auto', '--scale', r.scale, '--name', r.name];
+    const command = [process.execPath, ...runCommand(r, '--auto')];
     return [
       '--parsable', `--job-name=snas-${r.name}-seed${r.seed}`, `--output=${r.dir}.slurm-%j.log`, `--cpus-per-task=${o.cpus}`, `--mem=${o.mem}`, `--time=${o.time}`,
       ...(o.gpus > 0 ? [`--gres=gpu:${o.gpus}`] : []), ...(o.partition ? [`--partition=${o.partition}`] : []), ...(o.account ? [`--account=${o.account}`] : []),
@@ -95,7 +93,6 @@ export class SlurmExecutor implements Executor {
   }
 
   private submit(t: Tracked, log: (line: string) => void): void {
-    writeAtomic(`${t.request.dir}.yaml`, stringify(t.request.config));
     t.job = slurm('sbatch', this.sbatchArgs(t.request)).trim().split(';')[0]!;
     t.submissions++;
     noteLockJob(t.request.dir, t.job);
