@@ -7,7 +7,7 @@ export const DEFAULT_SCALE: Scale = 'quick';
 
 export const SCALE_INFO: Record<Scale, string> = {
   smoke: 'seconds per notebook: tiny shapes and a few steps, to check that everything runs (used by npm test)',
-  quick: 'the default: the whole reproduction on a 2-core machine within 30 minutes, on the procedural dataset',
+  quick: 'the default: the whole reproduction on a 2-core machine within an hour, on Fashion-MNIST at 16x16',
   paper: "the paper's settings: CIFAR-10 (or ImageNet) and a GPU; hours to days",
 };
 

@@ -35,6 +35,8 @@ function searchConfig<M extends SearchConfig['method']>(name: string, method: M,
 }
 
 const CLOCK = { epoch: 0, epochs: 1, step: 0, stepsPerEpoch: 1 };
+/** The shape of the tests' batches: 8x8 RGB images, 10 classes. */
+const RGB = { size: 8, channels: 3, classes: 10 };
 
 function batch(seed: number, n = 4, size = 8): Batch {
   return {
@@ -136,7 +138,7 @@ test("DARTS' second-order alpha gradient matches finite differences of the unrol
 
 test('the DARTS architecture step leaves every network variable as it found it', async () => {
   await selectBackend();
-  const d = new DartsSearch(searchConfig('darts-2nd', 'darts', { layers: 3, channels: 2 }), 1, 10);
+  const d = new DartsSearch(searchConfig('darts-2nd', 'darts', { layers: 3, channels: 2 }), 1, RGB);
   const [train, val] = [batch(1), batch(2)];
   try {
     await d.trainStep({ batch: train, archBatch: val, clock: CLOCK, lr: 0.05, seed: 0 });
@@ -154,7 +156,7 @@ test('the DARTS architecture step leaves every network variable as it found it',
 test('NASP binarises alpha two edges per node, clips it to [0, 1], and its weight step touches only the selected ops', async () => {
   await selectBackend();
   const cfg = searchConfig('nasp', 'nasp', { layers: 3, channels: 2, alpha_lr: 0.5 });
-  const n = new NaspSearch(cfg, 3, 10);
+  const n = new NaspSearch(cfg, 3, RGB);
   const train = batch(3);
   const val = batch(4);
   try {
@@ -215,7 +217,7 @@ test("ENAS' controller samples as its log-probabilities say, and REINFORCE moves
   }
   const cfg = searchConfig('enas', 'enas', { layers: 3, channels: 2 });
   for (const sign of [1, -1]) {
-    const e = new EnasSearch({ ...cfg, enas: { ...cfg.enas, controller_lr: 0.05, entropy_weight: 0 } }, 0, 10);
+    const e = new EnasSearch({ ...cfg, enas: { ...cfg.enas, controller_lr: 0.05, entropy_weight: 0 } }, 0, RGB);
     try {
       const tokens = e.controller.sample(rng(9));
       const logp = () => e.controller.decisionLogProbs(tokens).reduce((a, b) => a + b, 0);

@@ -126,7 +126,7 @@ test('augmentation draws: crop offsets uniform over -4..4, flips half the time, 
 });
 
 test('cutout of 16 at 32x32 removes 196/1024 of the image on average (clipped at the borders)', () => {
-  const set = { images: new Uint8Array(3072).fill(200), labels: new Uint8Array([0]), size: 32, classes: 10, classNames: [] };
+  const set = { images: new Uint8Array(3072).fill(200), labels: new Uint8Array([0]), size: 32, channels: 3, classes: 10, classNames: [] };
   const stats = { mean: [0, 0, 0] as [number, number, number], std: [1, 1, 1] as [number, number, number] };
   const next = rng(5);
   const out = new Float32Array(3072);
@@ -142,7 +142,7 @@ test('cutout of 16 at 32x32 removes 196/1024 of the image on average (clipped at
 test('crop, flip and normalisation move and scale the right pixels', () => {
   const images = new Uint8Array(3 * 4 * 4);
   for (let i = 0; i < 16; i++) images[i] = i * 10; // red plane: value = 10 * (4y + x)
-  const set = { images, labels: new Uint8Array([0]), size: 4, classes: 10, classNames: [] };
+  const set = { images, labels: new Uint8Array([0]), size: 4, channels: 3, classes: 10, classNames: [] };
   const stats = { mean: [0.1, 0, 0] as [number, number, number], std: [0.5, 1, 1] as [number, number, number] };
   const out = new Float32Array(48);
   const red = (y: number, x: number) => out[(y * 4 + x) * 3]!;

@@ -8,8 +8,9 @@ import { Init } from '../src/nn/module.js';
 import { DerivedNetwork } from '../src/networks/derived.js';
 import { SearchNetwork } from '../src/networks/search.js';
 import { makeOp } from '../src/space/ops.js';
-import { PRIMITIVES } from '../src/space/primitives.js';
-import { publishedGenotypes } from '../src/space/registry.js';
+import { PARAMETER_FREE, PRIMITIVES } from '../src/space/primitives.js';
+import { genotypeByName, publishedGenotypes } from '../src/space/registry.js';
+import { parameterFreeEdges } from '../src/search/architecture.js';
 
 await selectBackend({ log: () => {} });
 
@@ -95,4 +96,16 @@ test('search cell weights must be [14, 8]', async () => {
   const { edgeWeights } = await import('../src/space/search-cell.js');
   assert.throws(() => edgeWeights(tf.zeros([13, 8]) as tf.Tensor2D), /search cell weights must be \[14, 8\], got \[13,8\]/);
   assert.equal(edgeWeights(tf.zeros([14, 8]) as tf.Tensor2D).length, 14);
+});
+
+test('parameter-free edges of a derived cell: none, both pools and skip count, convolutions do not', () => {
+  const g = genotypeByName('DARTS_V2');
+  const ops = (type: 'normal' | 'reduce') => g[type].edges.map((e) => e.op);
+  const expected = (type: 'normal' | 'reduce') => ops(type).filter((o) => ['none', 'max_pool_3x3', 'avg_pool_3x3', 'skip_connect'].includes(o)).length;
+  assert.equal(parameterFreeEdges(g, 'normal'), expected('normal'));
+  assert.equal(parameterFreeEdges(g, 'reduce'), expected('reduce'));
+  assert.ok(expected('reduce') > 0 && expected('normal') < ops('normal').length, 'the published cell mixes both kinds, so the count has teeth');
+  const allSkip = { ...g, normal: { ...g.normal, edges: g.normal.edges.map((e) => ({ ...e, op: 'skip_connect' as const })) } };
+  assert.equal(parameterFreeEdges(allSkip, 'normal'), g.normal.edges.length);
+  assert.deepEqual([...PARAMETER_FREE].sort(), ['avg_pool_3x3', 'max_pool_3x3', 'none', 'skip_connect']);
 });

@@ -10,6 +10,7 @@ import { defaultWorkers, LocalExecutor } from '../src/runs/local-executor.js';
 import { runAction } from '../src/runs/reuse.js';
 import { readSweep, sweepJobs, type SweepJob } from '../src/search/sweep.js';
 import { ROOT } from './helpers/run.js';
+import { readSearchConfig } from '../src/config/read.js';
 
 const jobAction = (j: SweepJob) => runAction(j.dir, j.config);
 const TEMPERATURE = join(ROOT, 'configs', 'sweeps', 'temperature.yaml');
@@ -21,7 +22,10 @@ test('the temperature sweep is a grid of valid configs with the schedule replace
   const c = jobs.find((j) => j.value === 'constant-0.3')!;
   const search = c.config.search!;
   assert.deepEqual(search.method === 'snas' ? search.temperature : undefined, { kind: 'constant', tau0: 0.3 });
-  assert.equal(c.config.search!.epochs, 8, "the base's quick scale applies under the varied key");
+  const sweepEpochs = (s.scales?.quick as { search?: { epochs?: number } } | undefined)?.search?.epochs;
+  assert.ok(sweepEpochs !== undefined, "the sweep shortens the base's quick scale");
+  assert.equal(c.config.search!.epochs, sweepEpochs, "the sweep's own quick keys apply over the base's quick scale");
+  assert.equal(c.config.search!.layers, readSearchConfig(join(ROOT, s.base), 'quick').config.search!.layers, "the base's quick scale applies under the sweep's keys");
   assert.match(c.dir, /temperature-quick[\\/]constant-0\.3-seed0$/);
 });
 
@@ -31,6 +35,8 @@ test('a sweep file with a bad value or key is an error naming the file and the k
     const f = join(dir, 's.yaml');
     writeFileSync(f, 'base: configs/search/snas.yaml\nvary: search.temperature\nvalues: { odd: { kind: sigmoid, tau0: 1 } }\nseeds: { smoke: [0] }\n');
     assert.throws(() => sweepJobs(readSweep(f), f, 'smoke'), /s\.yaml: values\.odd: search\.temperature/);
+    writeFileSync(f, 'base: configs/search/snas.yaml\nvary: search.temperature\nvalues: { c: { kind: constant, tau0: 1 } }\nseeds: { smoke: [0] }\nscales: { smoke: { search: { epochz: 2 } } }\n');
+    assert.throws(() => sweepJobs(readSweep(f), f, 'smoke'), /s\.yaml: scales\.smoke: search: unknown key 'epochz'/);
     writeFileSync(f, 'base: configs/search/snas.yaml\nvary: search.temperature\nvalues: {}\nseeds: { smoke: [0] }\nworkers: 2\n');
     assert.throws(() => readSweep(f), (e: Error) => /s\.yaml/.test(e.message) && /workers/.test(e.message));
   } finally {

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { bandFigure } from '../src/report/band-figure.js';
-import { claimRows, derivationDrop, entropyRatio } from '../src/report/claims.js';
+import { claimRows, claimTests, derivationDrops, entropyRatios, verdictOf } from '../src/report/claims.js';
 import { paperTables } from '../src/report/paper.js';
 import { TABLE1_COLUMNS, table1Rows } from '../src/report/table1.js';
 import { TABLE2_COLUMNS, table2Rows } from '../src/report/table2.js';
@@ -50,17 +50,29 @@ test('table1Rows puts each measurement under its quoted paper row and marks the 
   for (const r of rows) assert.deepEqual(Object.keys(r), [...TABLE1_COLUMNS]);
 });
 
-test("Sec. 3.1's claims are judged from the runs, and can come out either way", async () => {
-  const entropies = (h: number[]) => (i: number) => ({ entropy_normal: h[i]!, entropy_reduce: h[i]! });
+test("Sec. 3.1's claims are tested over seeds: held only when the margin exceeds the spread, and can come out either way", async () => {
+  const entropies = (h: number[]) => (i: number) => ({ entropy_normal: h[i]!, entropy_reduce: 1 });
+  const snasLike = (seed: number, child: number, h: number) => run('snas-like', seed, [0.1, 0.6], [0.1, child], entropies([29, h]));
+  const dartsLike = (seed: number, child: number, h0: number, h: number) => run('darts-like', seed, [0.1, 0.6], [0.1, child], entropies([h0, h]));
   const { table } = await syntheticTable([
-    run('snas-like', 0, [0.1, 0.6], [0.1, 0.62], entropies([29, 3])),
-    run('darts-like', 0, [0.1, 0.6], [0.1, 0.3], entropies([29, 28])),
-    run('darts-like', 1, [0.1, 0.6], [0.1, 0.3], entropies([20, 10])),
+    snasLike(0, 0.62, 3), snasLike(1, 0.60, 5), snasLike(2, 0.58, 4),
+    dartsLike(0, 0.3, 29, 28), dartsLike(1, 0.35, 20, 10), dartsLike(2, 0.25, 28, 27),
   ]);
-  assert.ok(Math.abs((derivationDrop(table, 'snas-like')) + 2) < 1e-9);
-  assert.ok(Math.abs((entropyRatio(table, 'darts-like')) - (28 / 29 + 10 / 20) / 2) < 1e-12, 'the ratio is per run, then the mean over runs');
-  assert.deepEqual((claimRows(table, 'snas-like', 'darts-like')).map((r) => r.held), ['yes', 'yes']);
-  assert.deepEqual((claimRows(table, 'darts-like', 'snas-like')).map((r) => r.held), ['no', 'no']);
+  const drops = derivationDrops(table, 'snas-like');
+  [-2, 0, 2].forEach((d, i) => assert.ok(Math.abs(drops[i]! - d) < 1e-9, `seed ${i}: drop ${drops[i]}`));
+  const ratios = entropyRatios(table, 'darts-like');
+  [28 / 29, 10 / 20, 27 / 28].forEach((r, i) => assert.ok(Math.abs(ratios[i]! - r) < 1e-12, 'normal-cell entropy, per run'));
+  const tests = claimTests(table, 'snas-like', 'darts-like');
+  assert.ok(Math.abs(tests[0]!.margin - 30) < 1e-9);
+  assert.ok(Math.abs(tests[0]!.spread - (2 + 5)) < 1e-9, 'sum of the sample stds over seeds');
+  assert.deepEqual(tests.map((t) => t.verdict), ['held', 'held']);
+  assert.deepEqual(claimTests(table, 'darts-like', 'snas-like').map((t) => t.verdict), ['opposite', 'opposite']);
+  assert.deepEqual(claimRows(table, 'snas-like', 'darts-like').map((r) => r.snas_per_seed), ['-2.0, 0.0, 2.0', '0.10, 0.17, 0.14']);
+  // A margin inside the spread, and a single seed, are "not shown at this scale".
+  assert.equal(verdictOf(3, 4), 'not shown at this scale');
+  assert.equal(verdictOf(-3, 4), 'not shown at this scale');
+  const one = await syntheticTable([snasLike(0, 0.62, 3), dartsLike(0, 0.3, 29, 28)]);
+  assert.deepEqual(claimTests(one.table, 'snas-like', 'darts-like').map((t) => t.verdict), ['not shown at this scale', 'not shown at this scale']);
 });
 
 test('table2Rows puts the cells trained here under their paper method, with error mean and std over seeds', async () => {

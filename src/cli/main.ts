@@ -1,7 +1,7 @@
 // snas: the command-line entry point. Exit codes: 0 done, 1 runtime failure, 2 bad arguments.
 import { BackendError } from '../backends/index.js';
 import { ConfigError } from '../config/load.js';
-import { DataError } from '../data/cifar10.js';
+import { DataError } from '../data/errors.js';
 import { NetworkShapeError } from '../networks/reductions.js';
 import { GenotypeError } from '../space/genotype.js';
 import { ScaleError } from '../scale.js';

@@ -6,17 +6,17 @@ import { SCALES } from '../scale.js';
 import { RELEASED_SCHEDULE, TemperatureSchema } from '../samplers/temperature.js';
 
 export const DataSchema = z.object({
-  /** procedural (generated here, the default) or cifar10 (the standard binary files). */
-  dataset: z.enum(['procedural', 'cifar10']).default('procedural'),
-  /** CIFAR-10: folder with data_batch_1.bin .. test_batch.bin (else SNAS_CIFAR10). */
+  /** procedural (generated here, the default), cifar10 (the standard binary files) or fashion-mnist (the IDX files). */
+  dataset: z.enum(['procedural', 'cifar10', 'fashion-mnist']).default('procedural'),
+  /** The dataset's folder: CIFAR-10's data_batch_1.bin .. test_batch.bin (else SNAS_CIFAR10), Fashion-MNIST's IDX files (else SNAS_FASHION_MNIST, else Debian's folder). */
   path: z.string().min(1).nullable().default(null),
-  /** Procedural: image side in pixels (CIFAR-10 is 32). */
-  image_size: z.number().int().min(16).max(512).default(32),
-  /** Procedural: the dataset's own seed (fixed across runs of different seeds). */
+  /** Image side in pixels. Procedural: any from 16; CIFAR-10: 32; Fashion-MNIST: 28 (its own), or 32, 16, 8 (padded to 32, block-averaged). */
+  image_size: z.number().int().min(8).max(512).default(32),
+  /** The dataset's own seed (fixed across runs of different seeds): the procedural images, the Fashion-MNIST subsets. */
   seed: z.number().int().min(0).default(0),
-  /** Procedural: images in the training and test sets. */
-  train_size: z.number().int().min(1).default(10_000),
-  test_size: z.number().int().min(1).default(2_000),
+  /** Images in the training and test sets: procedural, how many to generate (null: 10,000 and 2,000); Fashion-MNIST, a seeded subset (null: all 60,000 and 10,000). */
+  train_size: z.number().int().min(1).nullable().default(null),
+  test_size: z.number().int().min(1).nullable().default(null),
   /** released (train on all, validate on test), darts (50/50 of train), holdout (a fraction of train). */
   split: z.enum(['released', 'darts', 'holdout']).default('holdout'),
   holdout_fraction: z.number().gt(0).lt(1).default(0.1),

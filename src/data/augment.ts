@@ -13,9 +13,10 @@ export interface AugmentOptions {
   cutout: number;
 }
 
+/** Per-channel mean and standard deviation (one entry per image channel). */
 export interface ChannelStats {
-  mean: [number, number, number];
-  std: [number, number, number];
+  mean: number[];
+  std: number[];
 }
 
 /** The augmentation drawn for one image. */
@@ -34,11 +35,11 @@ export const cutoutFor = (size: number, at32 = 16) => Math.round((at32 * size) /
 /** Per-channel mean and standard deviation of pixel values in [0, 1]. */
 export function channelStats(set: ImageSet): ChannelStats {
   const plane = set.size * set.size;
-  const per = pixelsPerImage(set.size);
+  const per = pixelsPerImage(set);
   const n = set.labels.length;
-  const mean: [number, number, number] = [0, 0, 0];
-  const std: [number, number, number] = [0, 0, 0];
-  for (let c = 0; c < 3; c++) {
+  const mean = new Array<number>(set.channels).fill(0);
+  const std = new Array<number>(set.channels).fill(0);
+  for (let c = 0; c < set.channels; c++) {
     let s = 0;
     let s2 = 0;
     for (let i = 0; i < n; i++) {
@@ -76,7 +77,8 @@ export function renderAugmented(
 ): void {
   const s = set.size;
   const plane = s * s;
-  const base = index * pixelsPerImage(s);
+  const channels = set.channels;
+  const base = index * pixelsPerImage(set);
   const half = Math.floor(cutout / 2);
   for (let y = 0; y < s; y++) {
     const sy = y + d.dy;
@@ -86,10 +88,10 @@ export function renderAugmented(
       const sx = fx + d.dx;
       const inside = sy >= 0 && sy < s && sx >= 0 && sx < s;
       const cut = inCutY && x >= d.cx - half && x < d.cx - half + cutout;
-      const o = offset + (y * s + x) * 3;
-      for (let c = 0; c < 3; c++) {
+      const o = offset + (y * s + x) * channels;
+      for (let c = 0; c < channels; c++) {
         const raw = inside ? set.images[base + c * plane + sy * s + sx]! / 255 : 0;
-        out[o + c] = cut ? 0 : (raw - stats.mean[c]) / stats.std[c];
+        out[o + c] = cut ? 0 : (raw - stats.mean[c]!) / stats.std[c]!;
       }
     }
   }

@@ -19,7 +19,7 @@ export interface BatchOptions {
 }
 
 export interface Batch {
-  /** Images [n, size, size, 3], normalised. */
+  /** Images [n, size, size, channels], normalised. */
   x: tf.Tensor4D;
   /** Labels [n], int32. */
   y: tf.Tensor1D;
@@ -67,14 +67,15 @@ export class BatchIterator {
   private prepare(order: Uint32Array, b: number, draws: () => number): HostBatch {
     const { batchSize, augment, stats } = this.opts;
     const s = this.set.size;
+    const per = s * s * this.set.channels;
     const start = b * batchSize;
     const n = Math.min(batchSize, order.length - start);
-    const x = new Float32Array(n * s * s * 3);
+    const x = new Float32Array(n * per);
     const y = new Int32Array(n);
     for (let i = 0; i < n; i++) {
       const index = order[start + i]!;
       const d = augment ? drawAugmentation(draws, s, augment) : NO_AUGMENTATION;
-      renderAugmented(this.set, index, d, stats, augment?.cutout ?? 0, x, i * s * s * 3);
+      renderAugmented(this.set, index, d, stats, augment?.cutout ?? 0, x, i * per);
       y[i] = this.set.labels[index]!;
     }
     return { x, y, n, index: b };
@@ -98,7 +99,7 @@ export class BatchIterator {
         current?.x.dispose();
         current?.y.dispose();
         const s = this.set.size;
-        current = { x: tf.tensor4d(host.x, [host.n, s, s, 3]), y: tf.tensor1d(host.y, 'int32'), index: b };
+        current = { x: tf.tensor4d(host.x, [host.n, s, s, this.set.channels]), y: tf.tensor1d(host.y, 'int32'), index: b };
         yield current;
       }
     } finally {

@@ -16,6 +16,7 @@ const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 interface Header {
   key: string;
   size: number;
+  channels?: number;
   count: number;
   classNames: string[];
   sha256: string;
@@ -34,7 +35,7 @@ export function cachedImageSet(key: unknown, make: () => ImageSet, log: (l: stri
       if (header.key === keyText && sha256(payload) === header.sha256) {
         const labels = new Uint8Array(payload.subarray(0, header.count));
         const images = new Uint8Array(payload.subarray(header.count));
-        return { set: { images, labels, size: header.size, classes: header.classNames.length, classNames: header.classNames }, hit: true, file };
+        return { set: { images, labels, size: header.size, channels: header.channels ?? 3, classes: header.classNames.length, classNames: header.classNames }, hit: true, file };
       }
       log(`cache: ${file} does not match its checksum or key; regenerating`);
     } catch {
@@ -45,7 +46,7 @@ export function cachedImageSet(key: unknown, make: () => ImageSet, log: (l: stri
   const payload = new Uint8Array(set.labels.length + set.images.length);
   payload.set(set.labels);
   payload.set(set.images, set.labels.length);
-  const header: Header = { key: keyText, size: set.size, count: set.labels.length, classNames: set.classNames, sha256: sha256(payload) };
+  const header: Header = { key: keyText, size: set.size, channels: set.channels, count: set.labels.length, classNames: set.classNames, sha256: sha256(payload) };
   const head = Buffer.from(`${JSON.stringify(header)}\n`, 'utf8');
   writeAtomicBytes(file, Buffer.concat([head, payload]));
   return { set, hit: false, file };

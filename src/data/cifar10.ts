@@ -4,6 +4,7 @@
 // folder that holds them.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { DataError } from './errors.js';
 import { concatSets, type ImageSet } from './images.js';
 
 export const CIFAR10_ENV = 'SNAS_CIFAR10';
@@ -12,8 +13,6 @@ export const CIFAR10_TRAIN_FILES = [1, 2, 3, 4, 5].map((i) => `data_batch_${i}.b
 export const CIFAR10_TEST_FILE = 'test_batch.bin';
 const SIZE = 32;
 const RECORD = 1 + 3 * SIZE * SIZE;
-
-export class DataError extends Error {}
 
 export interface CifarOptions {
   /** Records per file (10,000 in the real distribution; tests write smaller files). */
@@ -39,7 +38,7 @@ export function readCifarFile(file: string, opts: CifarOptions = {}): ImageSet {
     labels[r] = label;
     images.set(bytes.subarray(r * RECORD + 1, (r + 1) * RECORD), r * (RECORD - 1));
   }
-  return { images, labels, size: SIZE, classes: 10, classNames: CIFAR10_CLASSES };
+  return { images, labels, size: SIZE, channels: 3, classes: 10, classNames: CIFAR10_CLASSES };
 }
 
 /** The folder to read: the given path, else SNAS_CIFAR10; a clear error when neither is set. */

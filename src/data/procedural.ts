@@ -141,9 +141,9 @@ export function generateProcedural(opts: ProceduralOptions): ImageSet {
   const seed = opts.seed ?? 0;
   const offset = opts.offset ?? 0;
   if (!Number.isInteger(s) || s < 16) throw new Error(`procedural dataset: size must be an integer of at least 16, got ${s}`);
-  const per = pixelsPerImage(s);
+  const per = pixelsPerImage({ size: s, channels: 3 });
   const images = new Uint8Array(opts.count * per);
   const labels = new Uint8Array(opts.count);
   for (let i = 0; i < opts.count; i++) labels[i] = renderImage(images.subarray(i * per, (i + 1) * per), s, seed, offset + i);
-  return { images, labels, size: s, classes: 10, classNames: PROCEDURAL_CLASSES };
+  return { images, labels, size: s, channels: 3, classes: 10, classNames: PROCEDURAL_CLASSES };
 }

@@ -5,7 +5,8 @@
 //   holdout:  a seeded random fraction of the training set validates, the rest trains.
 import { permutation } from './batches.js';
 import type { DataConfig } from '../config/schema.js';
-import { subset, type ImageSet } from './images.js';
+import { FASHION_MNIST } from './fashion-mnist.js';
+import { subset, type DataShape, type ImageSet } from './images.js';
 
 export type SplitKind = 'released' | 'darts' | 'holdout';
 
@@ -36,18 +37,38 @@ export function splitData(train: ImageSet, test: ImageSet, kind: SplitKind, frac
 }
 
 const CIFAR10 = { train: 50_000, test: 10_000, size: 32 };
+export const PROCEDURAL_SIZES = { train: 10_000, test: 2_000 };
 
-/** Training, validation and test images and the image side a data config gives, without loading the data (CIFAR-10 has 50,000 training and 10,000 test images). */
-export function splitSizes(d: DataConfig): { train: number; valid: number; test: number; size: number } {
-  const [n, test, size] = d.dataset === 'cifar10' ? [CIFAR10.train, CIFAR10.test, CIFAR10.size] : [d.train_size, d.test_size, d.image_size];
+export interface SplitSizes extends DataShape {
+  train: number;
+  valid: number;
+  test: number;
+}
+
+/** The training and test images a data config uses, before the split. */
+export function datasetSizes(d: DataConfig): { train: number; test: number } {
+  switch (d.dataset) {
+    case 'cifar10':
+      return { train: CIFAR10.train, test: CIFAR10.test };
+    case 'fashion-mnist':
+      return { train: Math.min(d.train_size ?? FASHION_MNIST.train, FASHION_MNIST.train), test: Math.min(d.test_size ?? FASHION_MNIST.test, FASHION_MNIST.test) };
+    case 'procedural':
+      return { train: d.train_size ?? PROCEDURAL_SIZES.train, test: d.test_size ?? PROCEDURAL_SIZES.test };
+  }
+}
+
+/** Training, validation and test images and the data's shape a config gives, without loading the data (CIFAR-10 has 50,000 training and 10,000 test images). */
+export function splitSizes(d: DataConfig): SplitSizes {
+  const { train: n, test } = datasetSizes(d);
+  const shape = { size: d.dataset === 'cifar10' ? CIFAR10.size : d.image_size, channels: d.dataset === 'fashion-mnist' ? 1 : 3, classes: 10 };
   switch (d.split) {
     case 'released':
-      return { train: n, valid: test, test, size };
+      return { train: n, valid: test, test, ...shape };
     case 'darts':
-      return { train: Math.floor(n / 2), valid: n - Math.floor(n / 2), test, size };
+      return { train: Math.floor(n / 2), valid: n - Math.floor(n / 2), test, ...shape };
     case 'holdout': {
       const held = Math.round(n * d.holdout_fraction);
-      return { train: n - held, valid: held, test, size };
+      return { train: n - held, valid: held, test, ...shape };
     }
   }
 }

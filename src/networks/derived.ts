@@ -17,6 +17,8 @@ export interface DerivedNetworkOptions {
   layers: number;
   classes: number;
   inputSize: number;
+  /** Channels of the input images (3: RGB, the default; 1: grayscale). */
+  inputChannels?: number;
   auxiliary: boolean;
   /** SNAS' flavour (default): a BN after every pool; DARTS': bare pools. */
   poolBN?: boolean;
@@ -34,13 +36,13 @@ export const NETWORK_DEFAULTS: Record<NetworkKind, { channels: number; layers: n
   imagenet: { channels: 48, layers: 14, inputSize: 224, classes: 1000 },
 };
 
-/** Stem of the CIFAR network: 3x3 conv 3 -> 3C, BN. */
+/** Stem of the CIFAR network: 3x3 conv (input channels) -> 3C, BN. */
 class CifarStem extends Module {
   private readonly conv: Conv2d;
   private readonly bn: BatchNorm;
-  constructor(readonly out: number, init: Init) {
+  constructor(inChannels: number, readonly out: number, init: Init) {
     super();
-    this.conv = this.child('conv', new Conv2d(3, out, 3, init, 1, 1));
+    this.conv = this.child('conv', new Conv2d(inChannels, out, 3, init, 1, 1));
     this.bn = this.child('bn', new BatchNorm(out, true));
   }
 
@@ -58,9 +60,9 @@ class ImageNetStem extends Module {
   private readonly b0b: BatchNorm;
   private readonly c1: Conv2d;
   private readonly b1: BatchNorm;
-  constructor(c: number, init: Init) {
+  constructor(inChannels: number, c: number, init: Init) {
     super();
-    this.c0a = this.child('stem0.conv1', new Conv2d(3, c / 2, 3, init, 2, 1));
+    this.c0a = this.child('stem0.conv1', new Conv2d(inChannels, c / 2, 3, init, 2, 1));
     this.b0a = this.child('stem0.bn1', new BatchNorm(c / 2, true));
     this.c0b = this.child('stem0.conv2', new Conv2d(c / 2, c, 3, init, 2, 1));
     this.b0b = this.child('stem0.bn2', new BatchNorm(c, true));
@@ -93,10 +95,10 @@ export class DerivedNetwork extends Module {
     let size: number;
     let reductionPrev: boolean;
     if (kind === 'cifar10') {
-      this.stem = this.child('stem', new CifarStem(3 * c, init));
+      this.stem = this.child('stem', new CifarStem(opts.inputChannels ?? 3, 3 * c, init));
       [cpp, cp, size, reductionPrev] = [3 * c, 3 * c, inputSize, false];
     } else {
-      this.stem = this.child('stem', new ImageNetStem(c, init));
+      this.stem = this.child('stem', new ImageNetStem(opts.inputChannels ?? 3, c, init));
       // s0 comes out of stem0 (1/4 size) and s1 out of stem1 (1/8): the first cell treats s0 as
       // coming from before a reduction.
       [cpp, cp, size, reductionPrev] = [c, c, halve(halve(halve(inputSize))), true];

@@ -12,6 +12,8 @@ export interface SearchNetworkOptions {
   channels: number;
   layers: number;
   classes: number;
+  /** Channels of the input images (3: RGB, the default; 1: grayscale). */
+  inputChannels?: number;
   stemMultiplier?: number;
   seed?: number;
 }
@@ -27,7 +29,7 @@ export class SearchNetwork extends Module {
     checkShape('search network', c, layers, 1);
     const init = new Init(opts.seed ?? 0);
     let cCurr = (opts.stemMultiplier ?? 3) * c;
-    this.stemConv = this.child('stem.conv', new Conv2d(3, cCurr, 3, init, 1, 1));
+    this.stemConv = this.child('stem.conv', new Conv2d(opts.inputChannels ?? 3, cCurr, 3, init, 1, 1));
     this.stemBN = this.child('stem.bn', new BatchNorm(cCurr, true));
     let [cpp, cp] = [cCurr, cCurr];
     cCurr = c;
@@ -43,7 +45,7 @@ export class SearchNetwork extends Module {
   }
 
   /**
-   * Logits [N, classes] for images [N, H, W, 3] under op weights for normal and reduction
+   * Logits [N, classes] for images [N, H, W, inputChannels] under op weights for normal and reduction
    * cells; `active`, when given, limits each cell type's edges to the ops listed (a child
    * network on the shared weights: only its ops are computed).
    */

@@ -1,48 +1,88 @@
-// Sec. 3.1's two claims about SNAS against DARTS, checked on measured runs (the runs table),
-// whatever the outcome: (1) SNAS' derived child keeps the search's validation accuracy while
-// DARTS' child falls (Table 1: 88.54 -> 90.67 against 87.67 -> 54.66); (2) the entropy of
-// SNAS' architecture distribution falls towards zero while DARTS' stays high (Fig. 4).
+// Sec. 3.1's two claims about SNAS against DARTS, tested on measured runs (the runs table) over
+// seeds, whatever the outcome: (1) SNAS' derived child keeps the search's validation accuracy
+// while DARTS' child falls (Table 1: 88.54 -> 90.67 against 87.67 -> 54.66); (2) the entropy of
+// SNAS' normal-cell distribution falls towards zero while DARTS' stays high (Fig. 4).
+//
+// Each claim is a difference between the methods of a per-run quantity. Its margin is the
+// difference of the means over seeds; its spread is the sum of the two sample standard
+// deviations over seeds. The verdict is "held" only when the margin exceeds the spread, "opposite"
+// when the reverse difference does, and otherwise "not shown at this scale" (so too with fewer
+// than two seeds on either side: one run has no spread to compare with).
 import type { DataFrame } from 'danfojs-node';
 import { selectRuns } from '../runs/table.js';
-import { finalStats, lastEpochs } from './run-stats.js';
+import { finalPerRun, perRunAt } from './run-stats.js';
 import type { Row } from './table.js';
 
-/** Final search validation accuracy minus final child accuracy, in points (mean over the config's seeds). */
-export function derivationDrop(runs: DataFrame, config: string): number {
-  const stats = (finalStats(selectRuns(runs, { config }), ['config'], ['search_val_acc', 'child_val_acc'])).get(config);
-  if (!stats) throw new Error(`no runs of config '${config}' in the runs table`);
-  return 100 * (stats.search_val_acc!.mean - stats.child_val_acc!.mean);
+export type Verdict = 'held' | 'not shown at this scale' | 'opposite';
+
+export interface ClaimTest {
+  claim: string;
+  paper: string;
+  /** The per-run quantity and its unit, e.g. "search minus child accuracy (points)". */
+  quantity: string;
+  snas: number[];
+  darts: number[];
+  /** mean(darts) - mean(snas): positive when the data go the claim's way. */
+  margin: number;
+  /** std(snas) + std(darts), sample standard deviations over seeds (NaN with one seed). */
+  spread: number;
+  verdict: Verdict;
 }
 
-/** Final entropy (normal + reduction) as a fraction of the first epoch's, mean over the config's seeds. */
-export function entropyRatio(runs: DataFrame, config: string): number {
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+const std = (xs: number[]) => (xs.length < 2 ? NaN : Math.sqrt(xs.reduce((a, x) => a + (x - mean(xs)) ** 2, 0) / (xs.length - 1)));
+
+/** The verdict for a margin against a spread (see the header). */
+export function verdictOf(margin: number, spread: number): Verdict {
+  if (!Number.isFinite(spread)) return 'not shown at this scale';
+  if (margin > spread) return 'held';
+  if (-margin > spread) return 'opposite';
+  return 'not shown at this scale';
+}
+
+function runsOf(runs: DataFrame, config: string): DataFrame {
   const mine = selectRuns(runs, { config });
-  const total = (df: DataFrame) => {
-    const runIds = df.run.values as string[];
-    const sums = df.entropy_normal.add(df.entropy_reduce).values as number[];
-    return new Map(runIds.map((r, i) => [r, sums[i]!]));
-  };
-  const first = total(selectRuns(mine, { epoch: 1 }));
-  const last = total(lastEpochs(mine));
-  const ratios = [...last].map(([run, v]) => v / first.get(run)!);
-  return ratios.reduce((a, b) => a + b, 0) / ratios.length;
+  if (mine.shape[0] === 0) throw new Error(`no runs of config '${config}' in the runs table`);
+  return mine;
 }
 
-export function claimRows(runs: DataFrame, snas: string, darts: string): Row[] {
-  const [ds, dd] = [derivationDrop(runs, snas), derivationDrop(runs, darts)];
-  const [es, ed] = [entropyRatio(runs, snas), entropyRatio(runs, darts)];
+/** Per run (by seed): final search validation accuracy minus final child accuracy, in points. */
+export function derivationDrops(runs: DataFrame, config: string): number[] {
+  return finalPerRun(runsOf(runs, config), ['search_val_acc', 'child_val_acc']).map((r) => 100 * (r.search_val_acc! - r.child_val_acc!));
+}
+
+/** Per run (by seed): final normal-cell entropy as a fraction of the first epoch's. */
+export function entropyRatios(runs: DataFrame, config: string): number[] {
+  const mine = runsOf(runs, config);
+  const first = new Map(perRunAt(mine, 1, ['entropy_normal']).map((r) => [r.run, r.entropy_normal!]));
+  return finalPerRun(mine, ['entropy_normal']).map((r) => r.entropy_normal! / first.get(r.run)!);
+}
+
+function testOf(claim: string, paper: string, quantity: string, snas: number[], darts: number[]): ClaimTest {
+  const margin = mean(darts) - mean(snas);
+  const spread = std(snas) + std(darts);
+  return { claim, paper, quantity, snas, darts, margin, spread, verdict: verdictOf(margin, spread) };
+}
+
+export function claimTests(runs: DataFrame, snas: string, darts: string): ClaimTest[] {
   return [
-    {
-      claim: "derivation keeps SNAS' accuracy while DARTS' child falls",
-      paper: 'SNAS 88.54 -> 90.67 (-2.1 points); DARTS 87.67 -> 54.66 (33.0 points)',
-      measured: `SNAS drop ${ds.toFixed(1)} points; DARTS drop ${dd.toFixed(1)} points`,
-      held: dd > ds ? 'yes' : 'no',
-    },
-    {
-      claim: "SNAS' entropy falls while DARTS' stays high",
-      paper: 'Fig. 4: SNAS towards 0, DARTS near its maximum',
-      measured: `final / first-epoch entropy: SNAS ${es.toFixed(2)}, DARTS ${ed.toFixed(2)}`,
-      held: es < ed ? 'yes' : 'no',
-    },
+    testOf("derivation keeps SNAS' accuracy while DARTS' child falls", 'SNAS 88.54 -> 90.67 (-2.1 points); DARTS 87.67 -> 54.66 (33.0 points)',
+      'search minus child accuracy (points)', derivationDrops(runs, snas), derivationDrops(runs, darts)),
+    testOf("SNAS' entropy falls while DARTS' stays high", 'Fig. 4: SNAS towards 0, DARTS near its maximum',
+      'final / first-epoch normal-cell entropy', entropyRatios(runs, snas), entropyRatios(runs, darts)),
   ];
+}
+
+/** The tests as table rows: per-seed values, means, margin, spread, verdict. */
+export function claimRows(runs: DataFrame, snas: string, darts: string): Row[] {
+  const list = (xs: number[], digits: number) => xs.map((x) => x.toFixed(digits)).join(', ');
+  return claimTests(runs, snas, darts).map((t) => {
+    const digits = t.quantity.includes('points') ? 1 : 2;
+    return {
+      claim: t.claim, paper: t.paper, quantity: t.quantity,
+      snas_per_seed: list(t.snas, digits), darts_per_seed: list(t.darts, digits),
+      snas_mean: mean(t.snas), darts_mean: mean(t.darts), margin: t.margin, spread: t.spread,
+      seeds: `${t.snas.length} + ${t.darts.length}`, verdict: Number.isFinite(t.spread) ? t.verdict : `${t.verdict} (one seed on a side: no spread)`,
+    };
+  });
 }

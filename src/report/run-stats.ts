@@ -23,6 +23,24 @@ export function lastEpochs(df: DataFrame): DataFrame {
   return rowsWhere(df, runs.map((r, i) => epochs[i] === byRun.get(r)));
 }
 
+/** Each run's values of `metrics` at its last epoch, with its run id and seed, ordered by seed. */
+export function finalPerRun(df: DataFrame, metrics: string[]): ({ run: string; seed: number } & Record<string, number>)[] {
+  return perRunRows(lastEpochs(df), metrics);
+}
+
+/** Each run's values of `metrics` at epoch `epoch` (runs that reached it), ordered by seed. */
+export function perRunAt(df: DataFrame, epoch: number, metrics: string[]): ({ run: string; seed: number } & Record<string, number>)[] {
+  return perRunRows(rowsWhere(df, col<number>(df, 'epoch').map((e) => e === epoch)), metrics);
+}
+
+function perRunRows(df: DataFrame, metrics: string[]): ({ run: string; seed: number } & Record<string, number>)[] {
+  const runs = col<string>(df, 'run');
+  const seeds = col<number>(df, 'seed');
+  const values = metrics.map((m) => col<number>(df, m));
+  return runs.map((run, i) => ({ run, seed: Number(seeds[i]), ...Object.fromEntries(metrics.map((m, k) => [m, Number(values[k]![i])])) }) as { run: string; seed: number } & Record<string, number>)
+    .sort((a, b) => a.seed - b.seed);
+}
+
 export interface SeedStats {
   mean: number;
   /** Sample standard deviation over runs (NaN for one run). */

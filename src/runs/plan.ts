@@ -17,9 +17,9 @@ export interface Plan {
 }
 
 /** A batch of random images and cycling labels of the config's shape (no data needed). */
-export function randomBatch(n: number, size: number, seed: number): Batch {
+export function randomBatch(n: number, shape: { size: number; channels: number }, seed: number): Batch {
   return {
-    x: tf.randomNormal([n, size, size, 3], 0, 1, 'float32', seed) as tf.Tensor4D,
+    x: tf.randomNormal([n, shape.size, shape.size, shape.channels], 0, 1, 'float32', seed) as tf.Tensor4D,
     y: tf.tensor1d(Array.from({ length: n }, (_, i) => i % 10), 'int32'),
     index: 0,
   };

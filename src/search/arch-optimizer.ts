@@ -10,6 +10,7 @@ import { Sgd, weightSgd } from '../optim/sgd.js';
 import { networkState } from '../optim/state.js';
 import { seedFor } from '../util/rng.js';
 import { Architecture, CELL_TYPES, type Alphas, type CellType } from './architecture.js';
+import type { DataShape } from '../data/images.js';
 
 export class ArchOptimizer {
   private readonly opt: Adam | Sgd;
@@ -65,8 +66,8 @@ export abstract class AlphaSearch {
   readonly sgd: Sgd;
   readonly alphaOpt: ArchOptimizer;
 
-  constructor(readonly cfg: AlphaConfig, seed: number, classes: number) {
-    this.net = new SearchNetwork({ channels: cfg.channels, layers: cfg.layers, classes, seed });
+  constructor(readonly cfg: AlphaConfig, seed: number, input: DataShape) {
+    this.net = new SearchNetwork({ channels: cfg.channels, layers: cfg.layers, classes: input.classes, inputChannels: input.channels, seed });
     this.arch = new Architecture({ mean: cfg.alpha_init.mean, std: cfg.alpha_init.std }, seedFor(seed, 11));
     this.sgd = weightSgd(cfg);
     this.alphaOpt = new ArchOptimizer(cfg);

@@ -3,7 +3,7 @@
 // edge, 'none' included; edges whose argmax is 'none' vanish).
 import * as tf from '@tensorflow/tfjs';
 import type { CellGenotype, Edge, Genotype } from '../space/genotype.js';
-import { EDGE_LIST, EDGES, PRIMITIVES, STEPS } from '../space/primitives.js';
+import { EDGE_LIST, EDGES, PARAMETER_FREE, PRIMITIVES, STEPS } from '../space/primitives.js';
 import { softmax } from '../space/sample.js';
 
 export type CellType = 'normal' | 'reduce';
@@ -95,6 +95,11 @@ export function deriveDarts(alphas: Alphas, name: string): Genotype {
 }
 
 /** Compact text of a derived cell: op@input per edge. */
+/** How many of a derived cell's edges are parameter-free ops (none, pools, skip). */
+export function parameterFreeEdges(g: Genotype, type: CellType): number {
+  return g[type].edges.filter((e) => PARAMETER_FREE.includes(e.op)).length;
+}
+
 export function cellText(g: Genotype, type: CellType): string {
   return g[type].edges.map((e) => `${e.op}@${e.input}`).join(' ');
 }

@@ -14,14 +14,15 @@ import { deriveDarts, entropy, type Alphas, type CellType } from './architecture
 import { AlphaSearch } from './arch-optimizer.js';
 import { unrolledAlphaGrads } from './unrolled.js';
 import { countCorrect, stepResult, type SearchStrategy, type StepInput, type StepResult } from './strategy.js';
+import type { DataShape } from '../data/images.js';
 
 const TRAIN: Ctx = { training: true };
 
 export class DartsSearch extends AlphaSearch implements SearchStrategy {
   readonly bilevel: boolean;
 
-  constructor(override readonly cfg: DartsConfig, seed: number, classes: number) {
-    super(cfg, seed, classes);
+  constructor(override readonly cfg: DartsConfig, seed: number, input: DataShape) {
+    super(cfg, seed, input);
     this.bilevel = cfg.darts.bilevel;
   }
 

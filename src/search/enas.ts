@@ -19,6 +19,7 @@ import { twoPerNode, type Alphas } from './architecture.js';
 import { cellWeights, evalChild, trainChild, withChild } from './child.js';
 import { decisionsToGenotype, EnasController } from './enas-controller.js';
 import type { SearchStrategy, StepInput, StepResult } from './strategy.js';
+import type { DataShape } from '../data/images.js';
 
 export class EnasSearch implements SearchStrategy {
   readonly net: SearchNetwork;
@@ -30,8 +31,8 @@ export class EnasSearch implements SearchStrategy {
   /** Controller updates so far (the baseline starts at the first reward). */
   updates = 0;
 
-  constructor(readonly cfg: EnasConfig, readonly seed: number, classes: number) {
-    this.net = new SearchNetwork({ channels: cfg.channels, layers: cfg.layers, classes, seed });
+  constructor(readonly cfg: EnasConfig, readonly seed: number, input: DataShape) {
+    this.net = new SearchNetwork({ channels: cfg.channels, layers: cfg.layers, classes: input.classes, inputChannels: input.channels, seed });
     this.controller = new EnasController(cfg.enas.lstm_size, cfg.enas.tanh_constant, seedFor(seed, 13));
     this.sgd = weightSgd(cfg);
     this.controllerOpt = new Adam({ lr: cfg.enas.controller_lr, betas: [0, 0.999] });

@@ -5,16 +5,18 @@ import { EnasSearch } from './enas.js';
 import { NaspSearch } from './nasp.js';
 import { SnasSearch } from './snas.js';
 import type { SearchStrategy } from './strategy.js';
+import type { DataShape } from '../data/images.js';
 
-export function createStrategy(cfg: SearchConfig, seed: number, imageSize: number, classes: number): SearchStrategy {
+/** The strategy for `cfg`, its networks shaped for data of shape `input`. */
+export function createStrategy(cfg: SearchConfig, seed: number, input: DataShape): SearchStrategy {
   switch (cfg.method) {
     case 'snas':
-      return new SnasSearch(cfg, seed, imageSize, classes);
+      return new SnasSearch(cfg, seed, input);
     case 'darts':
-      return new DartsSearch(cfg, seed, classes);
+      return new DartsSearch(cfg, seed, input);
     case 'nasp':
-      return new NaspSearch(cfg, seed, classes);
+      return new NaspSearch(cfg, seed, input);
     case 'enas':
-      return new EnasSearch(cfg, seed, classes);
+      return new EnasSearch(cfg, seed, input);
   }
 }

@@ -15,6 +15,7 @@ import { AlphaSearch } from './arch-optimizer.js';
 import { cellWeights, evalChild, trainChild, withChild } from './child.js';
 import { stopGradient } from './cost-term.js';
 import type { SearchStrategy, StepInput, StepResult } from './strategy.js';
+import type { DataShape } from '../data/images.js';
 
 /** NASP's binary architecture: the two-per-node rule applied to alpha itself. */
 export function binarise(alphas: Alphas, name = 'nasp'): Genotype {
@@ -24,8 +25,8 @@ export function binarise(alphas: Alphas, name = 'nasp'): Genotype {
 export class NaspSearch extends AlphaSearch implements SearchStrategy {
   readonly bilevel = true;
 
-  constructor(cfg: NaspConfig, seed: number, classes: number) {
-    super(cfg, seed, classes);
+  constructor(cfg: NaspConfig, seed: number, input: DataShape) {
+    super(cfg, seed, input);
     this.clip();
   }
 

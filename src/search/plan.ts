@@ -9,11 +9,11 @@ export async function planSearch(config: Config, reps = 3): Promise<Plan> {
   const cfg = config.search!;
   const sizes = splitSizes(config.data);
   const batch = config.data.batch_size;
-  const search = createStrategy(cfg, config.seed, sizes.size, 10);
+  const search = createStrategy(cfg, config.seed, sizes);
   const trainImages = search.bilevel ? Math.floor(sizes.train / 2) : sizes.train;
   const steps = Math.min(Math.floor(trainImages / batch), cfg.steps_per_epoch ?? Infinity);
   const evalBatches = Math.min(Math.ceil(sizes.valid / batch), cfg.eval_batches ?? Infinity);
-  const [b, a] = [randomBatch(batch, sizes.size, 1), randomBatch(batch, sizes.size, 2)];
+  const [b, a] = [randomBatch(batch, sizes, 1), randomBatch(batch, sizes, 2)];
   try {
     const step = await seconds(reps, () => search.trainStep({ batch: b, archBatch: a, clock: { epoch: 0, epochs: cfg.epochs, step: 0, stepsPerEpoch: steps }, lr: cfg.lr, seed: 0 }));
     // An evaluation batch runs the search-time network and the derived child: about two forward passes.

@@ -14,7 +14,7 @@ import { FILES, type RunDir, type RunOptions } from '../runs/dir.js';
 import { runLifecycle, type EpochSums, type EpochSteps, type LifecycleOptions, type RunBody, type RunSummary, type TimingRecord } from '../runs/lifecycle.js';
 import { genotypeToData } from '../space/genotype.js';
 import { seedFor } from '../util/rng.js';
-import { cellText, type Alphas } from './architecture.js';
+import { cellText, parameterFreeEdges, type Alphas } from './architecture.js';
 import { evalChild, withChild } from './child.js';
 import { createStrategy } from './methods.js';
 import type { SearchStrategy } from './strategy.js';
@@ -26,7 +26,7 @@ import type { SearchStrategy } from './strategy.js';
  */
 export const METRIC_COLUMNS = [
   'epoch', 'tau', 'lr', 'train_loss', 'train_acc', 'cost', 'search_val_acc', 'child_val_acc', 'entropy_normal', 'entropy_reduce',
-  'genotype_normal', 'genotype_reduce',
+  'genotype_normal', 'genotype_reduce', 'param_free_normal', 'param_free_reduce',
 ] as const;
 
 /** The columns whose values come from the strategy's metrics(). */
@@ -56,7 +56,7 @@ function searchBody(opts: SearchOptions): RunBody<EpochRecord> {
   const cfg = config.search!;
   const data = loadData(config.data, opts.configFile, opts.log ?? (() => {}));
   opts.log?.(data.describe);
-  const search = createStrategy(cfg, config.seed, data.split.train.size, 10);
+  const search = createStrategy(cfg, config.seed, data.shape);
   // A bi-level method trains its weights on the first half of the training split and its
   // architecture on the second (DARTS' split); validation stays the held-out split for all.
   const halves = splitData(data.split.train, data.split.test, 'darts');
@@ -143,6 +143,7 @@ async function evaluateEpoch(
     lr, train_loss: sums.loss / sums.steps, train_acc: sums.correct / sums.count, cost: (sums.cost ?? NaN) / sums.steps,
     search_val_acc: sampled / seen, child_val_acc: derived / seen, entropy_normal: search.entropy(alphas, 'normal'), entropy_reduce: search.entropy(alphas, 'reduce'),
     genotype_normal: cellText(genotype, 'normal'), genotype_reduce: cellText(genotype, 'reduce'),
+    param_free_normal: parameterFreeEdges(genotype, 'normal'), param_free_reduce: parameterFreeEdges(genotype, 'reduce'),
   };
 }
 

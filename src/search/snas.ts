@@ -14,6 +14,7 @@ import { CELL_TYPES, deriveSnas, entropy, type Alphas, type CellType } from './a
 import { AlphaSearch } from './arch-optimizer.js';
 import { costTables, costTerm, edgeTerms, type CostTables } from './cost-term.js';
 import { countCorrect, stepResult, type SearchStrategy, type StepClock, type StepInput, type StepResult } from './strategy.js';
+import type { DataShape } from '../data/images.js';
 
 export class SnasSearch extends AlphaSearch implements SearchStrategy {
   readonly bilevel = false;
@@ -22,9 +23,9 @@ export class SnasSearch extends AlphaSearch implements SearchStrategy {
   /** The temperature of the last step (the schedule's first before any step). */
   tau: number;
 
-  constructor(override readonly cfg: SnasConfig, seed: number, imageSize: number, classes: number) {
-    super(cfg, seed, classes);
-    this.tables = costTables(cfg.channels, cfg.layers, imageSize);
+  constructor(override readonly cfg: SnasConfig, seed: number, input: DataShape) {
+    super(cfg, seed, input);
+    this.tables = costTables(cfg.channels, cfg.layers, input.size);
     this.costs = { normal: tf.tensor3d(this.tables.normal), reduce: tf.tensor3d(this.tables.reduce) };
     this.tau = this.temperatureAt({ epoch: 0, epochs: cfg.epochs, step: 0, stepsPerEpoch: 1 });
   }

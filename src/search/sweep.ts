@@ -5,7 +5,7 @@
 // started over.
 import { basename, extname, join } from 'node:path';
 import { z } from 'zod';
-import { ConfigError, configAtScale, describeIssues, parseConfig, readYaml } from '../config/load.js';
+import { ConfigError, configAtScale, deepMerge, describeIssues, parseConfig, readYaml } from '../config/load.js';
 import type { Config } from '../config/schema.js';
 import type { RunRequest } from '../runs/executor.js';
 import { runsDir } from '../runs/paths.js';
@@ -21,6 +21,8 @@ export const SweepSchema = z.object({
   values: z.record(z.string().regex(/^[A-Za-z0-9_.-]+$/), z.unknown()).refine((v) => Object.keys(v).length > 0, 'expected at least one value'),
   /** Seeds per scale. */
   seeds: z.record(z.enum(SCALES), z.array(z.number().int().min(0)).min(1)),
+  /** Per scale, keys merged into the base config at that scale (e.g. a shorter budget for the sweep's many runs). */
+  scales: z.record(z.enum(SCALES), z.record(z.string(), z.unknown())).optional(),
 }).strict();
 export type Sweep = z.infer<typeof SweepSchema>;
 
@@ -49,7 +51,9 @@ export function sweepJobs(sweep: Sweep & { name: string }, file: string, scale: 
   const seeds = sweep.seeds[scale];
   if (!seeds) throw new ConfigError(`${file}: seeds.${scale}: expected the seeds to run at scale ${scale}`);
   const baseFile = join(projectRoot(), sweep.base);
-  const base = configAtScale(readYaml(baseFile), sweep.base, scale);
+  const atScale = configAtScale(readYaml(baseFile), sweep.base, scale);
+  const over = sweep.scales?.[scale];
+  const base = over ? parseConfig(deepMerge(atScale, over), `${file}: scales.${scale}`) : atScale;
   const root = runsDir('sweeps', `${sweep.name}-${scale}`);
   return Object.entries(sweep.values).flatMap(([value, v]) => seeds.map((seed) => {
     const raw = structuredClone(base) as unknown as Record<string, unknown>;

@@ -4,6 +4,7 @@
 #   - Node.js >= 20 (checked, never installed)
 #   - npm packages: `npm ci` when node_modules does not match package-lock.json
 #   - Jupyter for Debian's python3 (nbclient, nbconvert): Debian packages, via apt-get as root
+#   - Fashion-MNIST (the quick scale's data): Debian's dataset-fashion-mnist
 #   - Chromium, which draws the static SVG figures headless: Debian's chromium (or SNAS_CHROMIUM)
 #   - the fast `torch` backend: Debian's libtorch-dev and OpenBLAS, and python3-torch (the
 #     PyTorch peer of `npm run bench`), then the native addon (src/setup/build-torch.sh).
@@ -60,6 +61,17 @@ elif [ -x /usr/bin/chromium ]; then
   say "chromium ok"
 else
   apt_install chromium
+fi
+
+# --- Fashion-MNIST, the quick scale's dataset -------------------------------------------------
+# Debian's dataset-fashion-mnist (30 MB). Not needed when SNAS_FASHION_MNIST points elsewhere.
+fmnist=${SNAS_FASHION_MNIST:-/usr/share/datasets/fashion-mnist}
+if [ -f "$fmnist/train-images-idx3-ubyte.gz" ] || [ -f "$fmnist/train-images-idx3-ubyte" ]; then
+  say "fashion-mnist ok ($fmnist)"
+elif [ -n "${SNAS_FASHION_MNIST:-}" ]; then
+  die "SNAS_FASHION_MNIST=$SNAS_FASHION_MNIST holds no train-images-idx3-ubyte(.gz)"
+else
+  apt_install dataset-fashion-mnist
 fi
 
 # --- libtorch for the `torch` backend (optional) ---------------------------------------------

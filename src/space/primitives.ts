@@ -10,6 +10,9 @@ export type OpName = (typeof PRIMITIVES)[number];
 export const STEPS = 4;
 export const EDGES = 14;
 
+/** The ops without weights: DARTS' best-known failure is a cell that collapses onto these (skip-connections above all). */
+export const PARAMETER_FREE: readonly OpName[] = ['none', 'max_pool_3x3', 'avg_pool_3x3', 'skip_connect'];
+
 export function isOpName(s: unknown): s is OpName {
   return typeof s === 'string' && (PRIMITIVES as readonly string[]).includes(s);
 }

@@ -5,6 +5,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { TrainConfig } from '../config/schema.js';
 import type { Batch } from '../data/batches.js';
+import type { DataShape } from '../data/images.js';
 import { DerivedNetwork, poolBNOf, type DerivedNetworkOptions, type Output } from '../networks/derived.js';
 import type { Ctx } from '../nn/module.js';
 import { correctCount, softmaxCrossEntropy } from '../ops/index.js';
@@ -24,13 +25,13 @@ export function evaluationLoss(out: Output, labels: tf.Tensor1D, auxWeight: numb
 }
 
 /** The evaluation network's shape for a training config (SNAS' BN after pools unless the genotype is DARTS' or the config says). */
-export function evaluationShape(cfg: TrainConfig, genotype: Genotype): Omit<DerivedNetworkOptions, 'inputSize' | 'auxiliary' | 'seed'> {
-  return { kind: 'cifar10', genotype, channels: cfg.channels, layers: cfg.layers, classes: 10, poolBN: cfg.pool_bn ?? poolBNOf(genotype.name) };
+export function evaluationShape(cfg: TrainConfig, genotype: Genotype, classes = 10): Omit<DerivedNetworkOptions, 'inputSize' | 'inputChannels' | 'auxiliary' | 'seed'> {
+  return { kind: 'cifar10', genotype, channels: cfg.channels, layers: cfg.layers, classes, poolBN: cfg.pool_bn ?? poolBNOf(genotype.name) };
 }
 
 /** The network (with its auxiliary head when the loss weighs one) and the SGD a training config describes. */
-export function evaluationModel(cfg: TrainConfig, genotype: Genotype, inputSize: number, seed: number): { net: DerivedNetwork; sgd: Sgd } {
-  const net = new DerivedNetwork({ ...evaluationShape(cfg, genotype), inputSize, auxiliary: cfg.auxiliary_weight > 0, seed });
+export function evaluationModel(cfg: TrainConfig, genotype: Genotype, input: DataShape, seed: number): { net: DerivedNetwork; sgd: Sgd } {
+  const net = new DerivedNetwork({ ...evaluationShape(cfg, genotype, input.classes), inputSize: input.size, inputChannels: input.channels, auxiliary: cfg.auxiliary_weight > 0, seed });
   return { net, sgd: weightSgd(cfg) };
 }
 

@@ -6,13 +6,14 @@ import { DerivedNetwork } from '../networks/derived.js';
 import type { Genotype } from '../space/genotype.js';
 import type { OpName } from '../space/primitives.js';
 import type { Classifier } from './fit.js';
+import type { DataShape } from '../data/images.js';
 
 /** Multinomial logistic regression on the (normalised) pixels. */
 export class LinearClassifier extends Module implements Classifier {
   private readonly linear: Linear;
-  constructor(size: number, classes: number, seed = 0) {
+  constructor(shape: DataShape, seed = 0) {
     super();
-    this.linear = this.child('linear', new Linear(3 * size * size, classes, new Init(seed)));
+    this.linear = this.child('linear', new Linear(shape.channels * shape.size * shape.size, shape.classes, new Init(seed)));
   }
 
   forward(x: tf.Tensor4D, ctx: Ctx): tf.Tensor2D {
@@ -21,8 +22,8 @@ export class LinearClassifier extends Module implements Classifier {
 }
 
 /** A CIFAR-style derived network as a classifier (no auxiliary head). */
-export function networkClassifier(genotype: Genotype, channels: number, layers: number, size: number, classes: number, seed = 0): Classifier & { dispose(): void; parameterCount(): number } {
-  const net = new DerivedNetwork({ kind: 'cifar10', genotype, channels, layers, classes, inputSize: size, auxiliary: false, seed });
+export function networkClassifier(genotype: Genotype, channels: number, layers: number, shape: DataShape, seed = 0): Classifier & { dispose(): void; parameterCount(): number } {
+  const net = new DerivedNetwork({ kind: 'cifar10', genotype, channels, layers, classes: shape.classes, inputSize: shape.size, inputChannels: shape.channels, auxiliary: false, seed });
   return {
     forward: (x, ctx) => net.forward(x, ctx).logits,
     trainableVariables: () => net.trainableVariables(),

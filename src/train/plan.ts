@@ -11,8 +11,8 @@ export async function planTraining(config: Config, reps = 3): Promise<Plan> {
   const sizes = splitSizes(config.data);
   const batch = config.data.batch_size;
   const genotype = resolveGenotype(cfg.genotype);
-  const { net, sgd } = evaluationModel(cfg, genotype, sizes.size, config.seed);
-  const b = randomBatch(batch, sizes.size, 1);
+  const { net, sgd } = evaluationModel(cfg, genotype, sizes, config.seed);
+  const b = randomBatch(batch, sizes, 1);
   let k = 0;
   try {
     const step = await seconds(reps, async () => {

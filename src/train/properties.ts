@@ -47,9 +47,8 @@ export async function measureDatasetProperties(opts: PropertyOptions): Promise<P
   log(`generated 10,000 images in ${generation.toFixed(1)} s`);
   const data = loadData(opts.data, 'dataset check', log);
   log(data.describe);
-  const size = data.split.train.size;
 
-  const lin = new LinearClassifier(size, 10, seed);
+  const lin = new LinearClassifier(data.shape, seed);
   const epochs = 10;
   const linear = { model: 'linear on raw pixels', params: lin.parameterCount(),
     ...(await fit(lin, data, { steps: epochs * Math.floor(data.split.train.labels.length / data.batchSize), lr: 0.01, augment: false, weightDecay: 0, seed })) };
@@ -59,7 +58,7 @@ export async function measureDatasetProperties(opts: PropertyOptions): Promise<P
   const darts = genotypeByName('DARTS_V2');
   // Short runs see less than one epoch, so augmentation could only slow them: trained on the
   // plain images, tested on the held-out test set.
-  const net = networkClassifier(darts, 8, 5, size, 10, seed);
+  const net = networkClassifier(darts, 8, 5, data.shape, seed);
   const network = { model: 'DARTS_V2 cells, 5 cells, C 8', params: net.parameterCount(),
     ...(await fit(net, data, { seconds: opts.minutes * 60, lr: 0.08, augment: false, seed, log })) };
   net.dispose();
@@ -67,7 +66,7 @@ export async function measureDatasetProperties(opts: PropertyOptions): Promise<P
 
   const single: PropertyRun[] = [];
   for (const op of opts.ops ?? ['max_pool_3x3', 'sep_conv_3x3', 'dil_conv_3x3']) {
-    const m = networkClassifier(singleOpGenotype(darts, op), 8, 5, size, 10, seed);
+    const m = networkClassifier(singleOpGenotype(darts, op), 8, 5, data.shape, seed);
     const r = { model: `all ${op}, 5 cells, C 8`, params: m.parameterCount(), ...(await fit(m, data, { steps: opts.singleOpSteps, lr: 0.08, augment: false, seed, log })) };
     m.dispose();
     log(`${r.model}: test accuracy ${(100 * r.test_acc).toFixed(1)}% after ${r.steps} steps`);

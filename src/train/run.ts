@@ -67,7 +67,7 @@ function trainingBody(opts: TrainOptions, genotype: ReturnType<typeof resolveGen
   const test = new BatchIterator(data.split.test, { batchSize: data.batchSize, shuffle: false, stats: data.stats, seed: 0 });
   const steps = Math.min(train.batchesPerEpoch(), cfg.steps_per_epoch ?? Infinity);
   if (steps < 1) throw new Error(`${opts.configFile}: the training split (${data.split.train.labels.length} images) is smaller than one batch of ${data.batchSize}`);
-  const { net, sgd } = evaluationModel(cfg, genotype, data.split.train.size, config.seed);
+  const { net, sgd } = evaluationModel(cfg, genotype, data.shape, config.seed);
   let lr = 0;
   let dropPath = 0;
 
