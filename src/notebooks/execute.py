@@ -119,7 +119,7 @@ def main():
     ap.add_argument("--html", required=True, help="where its HTML rendering goes")
     ap.add_argument("--cwd", required=True, help="folder the kernel starts in (the project root)")
     ap.add_argument("--kernel", default="snas-tslab")
-    ap.add_argument("--timeout", type=int, default=1800, help="seconds per cell")
+    ap.add_argument("--timeout", type=int, default=1800, help="seconds per cell (0: no limit)")
     ap.add_argument("--plotly", help="plotly.min.js to inline into the HTML")
     ap.add_argument("--mathjax", help="MathJax 3 tex-svg-full.js to inline into the HTML")
     ap.add_argument("--label", help="the notebook's name in messages")
@@ -127,7 +127,7 @@ def main():
     label = a.label or a.notebook
 
     nb = nbformat.read(a.notebook, as_version=4)
-    client = EchoingClient(nb, kernel_name=a.kernel, timeout=a.timeout, allow_errors=False,
+    client = EchoingClient(nb, kernel_name=a.kernel, timeout=a.timeout if a.timeout > 0 else None, allow_errors=False,
                             resources={"metadata": {"path": a.cwd}})
     code_cells = sum(1 for c in nb.cells if c.cell_type == "code")
     count = 0

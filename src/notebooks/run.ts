@@ -24,12 +24,19 @@ export interface RunOptions {
   resultsDir?: string;
   /** Names ('00-environment', '00') or paths; all notebooks when empty. */
   only?: string[];
-  /** Seconds allowed per cell. */
+  /** Seconds allowed per cell (default: CELL_TIMEOUT at the scale). */
   cellTimeout?: number;
   log?: (line: string) => void;
 }
 
 export class NotebookError extends Error {}
+
+/**
+ * Seconds a cell may run by default, per scale: a cell that obtains a notebook's runs lasts as
+ * long as they do (at quick scale notebook 05's searches take ~45 minutes on 2 cores); paper
+ * scale has no limit (runs of days, whose progress the log shows).
+ */
+export const CELL_TIMEOUT: Record<Scale, number | null> = { smoke: 1800, quick: 4 * 3600, paper: null };
 
 export function notebooksDir(): string {
   return join(projectRoot(), 'notebooks');
@@ -77,7 +84,7 @@ function runOne(notebook: string, opts: RunOptions, root: string): Promise<Noteb
   const args = [
     join(root, 'src', 'notebooks', 'execute.py'), notebook,
     '--ipynb', ipynb, '--html', html, '--cwd', root, '--label', relative(root, notebook),
-    '--timeout', String(opts.cellTimeout ?? 1800), '--plotly', plotly, '--mathjax', mathjax,
+    '--timeout', String(opts.cellTimeout ?? CELL_TIMEOUT[opts.scale] ?? 0), '--plotly', plotly, '--mathjax', mathjax,
   ];
   const jupyterPath = [join(root, 'notebooks', 'jupyter'), process.env.JUPYTER_PATH].filter(Boolean).join(delimiter);
   const env = { ...process.env, [SCALE_ENV]: opts.scale, JUPYTER_PATH: jupyterPath, SNAS_ROOT: root, SNAS_RESULTS: opts.resultsDir ?? dirname(opts.outDir) };

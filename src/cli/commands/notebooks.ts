@@ -13,6 +13,7 @@ Executes notebooks/NN-*.ipynb (all, or those named: '00' or '00-environment') on
 snas-lab tslab kernel from the project root, writing NAME.ipynb and NAME.html to DIR
 (default results/notebooks), and the SVGs of the figures they saved (DIR/../figures). A
 failing cell prints the notebook, the cell and the real error, and the exit code is 1.
+--cell-timeout: seconds a cell may run (default by scale: smoke 30 min, quick 4 h, paper none).
 ${SCALE_HELP}`,
   async run(args) {
     const { values, positionals } = parse('notebooks', args, {
