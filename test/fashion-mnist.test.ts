@@ -148,6 +148,22 @@ test('a Fashion-MNIST config: seeded subsets, sizes without loading, one-channel
   assert.equal(tf.memory().numTensors, before);
 });
 
+test('a search and an evaluation training run end to end on one-channel images (counts included)', () => {
+  const dir = fashionDir(64, 32);
+  const results = mkdtempSync(join(tmpdir(), 'snas-fmnist-runs-'));
+  const data = `data: { dataset: fashion-mnist, path: ${dir}, image_size: 16, split: holdout, holdout_fraction: 0.25, batch_size: 8, augment: { crop_padding: 1, cutout: 0 } }\n`;
+  const search = join(dir, 'search.yaml');
+  writeFileSync(search, `${data}search: { method: snas, epochs: 1, layers: 3, channels: 2, steps_per_epoch: 2, eval_batches: 1 }\n`);
+  let r = snas(['search', search, '--out', join(results, 's')], { SNAS_RESULTS: results });
+  assert.equal(r.code, 0, r.stderr);
+  const train = join(dir, 'train.yaml');
+  writeFileSync(train, `${data}train: { genotype: SNAS_mild, epochs: 1, layers: 3, channels: 4, steps_per_epoch: 2, eval_batches: 1, auxiliary_weight: 0 }\n`);
+  r = snas(['train', train, '--out', join(results, 't')], { SNAS_RESULTS: results });
+  assert.equal(r.code, 0, r.stderr);
+  const result = JSON.parse(readFileSync(join(results, 't', 'result.json'), 'utf8')) as { params: number; mult_adds: number };
+  assert.ok(result.params > 0 && result.mult_adds > 0, 'parameters and multiply-adds counted on a one-channel input');
+});
+
 test('snas dataset: a Fashion-MNIST folder from SNAS_FASHION_MNIST, and a damaged file exits 2 naming it', () => {
   const dir = fashionDir(40, 20);
   const cfg = join(dir, 'fm.yaml');

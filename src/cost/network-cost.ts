@@ -22,7 +22,7 @@ export function countNetwork(net: DerivedNetwork): NetworkCost {
   const size = net.opts.inputSize;
   const trace = new CostTrace();
   tf.tidy(() => {
-    net.forward(tf.zeros([1, size, size, 3]), { training: false, trace });
+    net.forward(tf.zeros([1, size, size, net.opts.inputChannels ?? 3]), { training: false, trace });
   });
   let macs = 0;
   let elementwise = 0;
