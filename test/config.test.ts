@@ -35,7 +35,7 @@ test('values are validated', () => {
     ['seed: 1\nseed: 2\n', /bad7\.yaml:\d+:\d+: invalid YAML: Map keys must be unique/],
   ];
   cases.push(
-    ['data: { dataset: mnist }\n', /bad8\.yaml: data\.dataset: expected one of procedural, cifar10, got "mnist"/],
+    ['data: { dataset: mnist }\n', /bad8\.yaml: data\.dataset: expected one of procedural, cifar10, fashion-mnist, got "mnist"/],
     ['data: { augment: { flip: 1 } }\n', /bad9\.yaml: data\.augment\.flip: expected boolean, got 1/],
     ['data: { augment: { cutuot: 8 } }\n', /bad10\.yaml: data\.augment: unknown key 'cutuot'; expected one of crop_padding, flip, cutout/],
     ['data: { holdout_fraction: 1.5 }\n', /bad11\.yaml: data\.holdout_fraction: expected a number less than 1, got 1\.5/],
