@@ -12,7 +12,7 @@ import type { ImageSet } from './images.js';
 export const FASHION_MNIST_ENV = 'SNAS_FASHION_MNIST';
 export const FASHION_MNIST_DEBIAN = '/usr/share/datasets/fashion-mnist';
 export const FASHION_MNIST_CLASSES = ['T-shirt/top', 'trouser', 'pullover', 'dress', 'coat', 'sandal', 'shirt', 'sneaker', 'bag', 'ankle boot'];
-export const FASHION_MNIST = { train: 60_000, test: 10_000, size: 28 };
+export const FASHION_MNIST = { train: 60_000, test: 10_000, size: 28, channels: 1 };
 const PARTS = { train: 'train', test: 't10k' } as const;
 
 /** The folder to read: the given path, else SNAS_FASHION_MNIST, else Debian's; a clear error when none holds the files. */
@@ -46,7 +46,7 @@ export function readMnistPart(folder: string, part: 'train' | 'test'): ImageSet 
   if (labels.dims[0] !== n) throw new DataError(`${labelsFile}: ${labels.dims[0]!.toLocaleString('en-US')} labels, but ${imagesFile} holds ${n.toLocaleString('en-US')} images; expected one label per image`);
   const bad = labels.data.findIndex((l) => l > 9);
   if (bad >= 0) throw new DataError(`${labelsFile}: label ${labels.data[bad]} at index ${bad}; expected labels 0..9`);
-  return { images: images.data, labels: labels.data, size: rows, channels: 1, classes: 10, classNames: FASHION_MNIST_CLASSES };
+  return { images: images.data, labels: labels.data, size: rows, channels: FASHION_MNIST.channels, classes: 10, classNames: FASHION_MNIST_CLASSES };
 }
 
 export function loadFashionMnist(folder: string): { train: ImageSet; test: ImageSet } {

@@ -60,7 +60,7 @@ export function datasetSizes(d: DataConfig): { train: number; test: number } {
 /** Training, validation and test images and the data's shape a config gives, without loading the data (CIFAR-10 has 50,000 training and 10,000 test images). */
 export function splitSizes(d: DataConfig): SplitSizes {
   const { train: n, test } = datasetSizes(d);
-  const shape = { size: d.dataset === 'cifar10' ? CIFAR10.size : d.image_size, channels: d.dataset === 'fashion-mnist' ? 1 : 3, classes: 10 };
+  const shape = { size: d.dataset === 'cifar10' ? CIFAR10.size : d.image_size, channels: d.dataset === 'fashion-mnist' ? FASHION_MNIST.channels : 3, classes: 10 };
   switch (d.split) {
     case 'released':
       return { train: n, valid: test, test, ...shape };

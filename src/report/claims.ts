@@ -10,6 +10,7 @@
 // than two seeds on either side: one run has no spread to compare with).
 import type { DataFrame } from 'danfojs-node';
 import { selectRuns } from '../runs/table.js';
+import { mean, std } from '../util/stats.js';
 import { finalPerRun, perRunAt } from './run-stats.js';
 import type { Row } from './table.js';
 
@@ -29,8 +30,8 @@ export interface ClaimTest {
   verdict: Verdict;
 }
 
-const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-const std = (xs: number[]) => (xs.length < 2 ? NaN : Math.sqrt(xs.reduce((a, x) => a + (x - mean(xs)) ** 2, 0) / (xs.length - 1)));
+/** The sample standard deviation over seeds; NaN for one seed (no spread to compare with). */
+const spreadOf = (xs: number[]) => (xs.length < 2 ? NaN : std(xs));
 
 /** The verdict for a margin against a spread (see the header). */
 export function verdictOf(margin: number, spread: number): Verdict {
@@ -60,7 +61,7 @@ export function entropyRatios(runs: DataFrame, config: string): number[] {
 
 function testOf(claim: string, paper: string, quantity: string, snas: number[], darts: number[]): ClaimTest {
   const margin = mean(darts) - mean(snas);
-  const spread = std(snas) + std(darts);
+  const spread = spreadOf(snas) + spreadOf(darts);
   return { claim, paper, quantity, snas, darts, margin, spread, verdict: verdictOf(margin, spread) };
 }
 
