@@ -1,11 +1,11 @@
 // Saved figures: the plotly spec and interactive page under RESULTS/figures, and the static
-// SVG drawn by headless Chromium (redrawn only when the spec is newer).
+// SVG and vector PDF drawn by headless Chromium (redrawn only when the spec is newer).
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { exportSvgs } from '../src/report/export-svg.js';
+import { exportFigures } from '../src/report/export-static.js';
 import { figuresDir, writeFigure } from '../src/report/write-figure.js';
 
 function inResults<T>(fn: (dir: string) => Promise<T>): Promise<T> {
@@ -35,24 +35,38 @@ test('writeFigure stores the spec with its caption and an offline interactive pa
   assert.throws(() => writeFigure('../escape', FIG, ''), /figure name '\.\.\/escape'/);
 }));
 
-test('exportSvgs draws each stale figure as an SVG with its traces, and skips up-to-date ones', () => inResults(async () => {
+test('exportFigures draws each stale figure as an SVG with its traces and a PDF, and skips up-to-date ones', () => inResults(async () => {
   writeFigure('a', FIG, 'first');
   writeFigure('b', { ...FIG, data: [...FIG.data, { ...FIG.data[0], name: 'DARTS', y: [5, 6, 7] }] }, 'second');
-  const first = await exportSvgs(figuresDir());
-  assert.deepEqual(first.map((p) => p.split('/').pop()), ['a.svg', 'b.svg']);
-  const svg = readFileSync(first[1]!, 'utf8');
+  const first = await exportFigures(figuresDir());
+  assert.deepEqual(first.map((p) => p.split('/').pop()), ['a.svg', 'a.pdf', 'b.svg', 'b.pdf']);
+  const svg = readFileSync(first[2]!, 'utf8');
   assert.match(svg, /^<svg[^>]*width="900" height="300"/);
   assert.equal(svg.match(/class="trace scatter/g)?.length, 2, 'both traces are drawn');
   assert.match(svg, /class="legendtext"[^>]*>DARTS</, 'the legend names the traces');
   assert.match(svg, /a &#60;test&#62; figure/, 'the title is escaped text');
-  assert.deepEqual(await exportSvgs(figuresDir()), [], 'nothing is redrawn when every SVG is newer than its spec');
+  const pdf = readFileSync(first[3]!).toString('latin1');
+  assert.ok(pdf.startsWith('%PDF-'), 'b.pdf is a PDF');
+  assert.equal(pdf.match(/\/Type\s*\/Page\b/g)?.length, 1, 'one page');
+  const box = /\/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]/.exec(pdf);
+  assert.ok(box, 'the page has a MediaBox');
+  assert.ok(Math.abs(Number(box[1]) / Number(box[2]) - 900 / 300) < 0.02, `the page has the figure's proportions (${box[1]} x ${box[2]})`);
+  assert.ok(!/\/Subtype\s*\/Image/.test(pdf), 'vector: no raster image inside');
+  const fonts = pdf.match(/\/Type\s*\/FontDescriptor/g)?.length ?? 0;
+  assert.ok(fonts > 0, 'the text is text, in fonts');
+  assert.equal(pdf.match(/\/FontFile[23]?\b/g)?.length, fonts, 'every font is embedded');
+  assert.deepEqual(await exportFigures(figuresDir()), [], 'nothing is redrawn when every SVG and PDF is newer than its spec');
   const later = new Date(Date.now() + 5000);
   utimesSync(join(figuresDir(), 'b.json'), later, later);
-  assert.deepEqual((await exportSvgs(figuresDir())).map((p) => p.split('/').pop()), ['b.svg']);
+  assert.deepEqual((await exportFigures(figuresDir())).map((p) => p.split('/').pop()), ['b.svg', 'b.pdf']);
+  const after = new Date(later.getTime() + 1000); // b's spec lies in the future: its new files must not look stale below
+  for (const f of ['b.svg', 'b.pdf']) utimesSync(join(figuresDir(), f), after, after);
+  rmSync(join(figuresDir(), 'a.pdf'));
+  assert.deepEqual((await exportFigures(figuresDir())).map((p) => p.split('/').pop()), ['a.svg', 'a.pdf'], 'a missing PDF is drawn again');
 }));
 
 test('without a Chromium the export says what to install', () => inResults(async () => {
   writeFigure('a', FIG, 'first');
   process.env.SNAS_CHROMIUM = '/nonexistent/chromium';
-  await assert.rejects(exportSvgs(figuresDir()), /no Chromium at \/nonexistent\/chromium.*install Debian's chromium.*SNAS_CHROMIUM/);
+  await assert.rejects(exportFigures(figuresDir()), /no Chromium at \/nonexistent\/chromium.*install Debian's chromium.*SNAS_CHROMIUM/);
 }));

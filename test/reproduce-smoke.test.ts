@@ -2,9 +2,14 @@
 // committed notebook executes, and the published folder (results/smoke) holds every file the
 // supplementary material promises, linked from index.html.
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { test } from 'node:test';
+import { chromium } from 'playwright-core';
+import { chromiumBinary } from '../src/runs/environment.js';
 import { listNotebooks } from '../src/notebooks/run.js';
 import { parseCsv } from '../src/util/csv.js';
 import { ROOT, snas } from './helpers/run.js';
@@ -50,6 +55,74 @@ test('snas reproduce --scale smoke runs every notebook and publishes notebooks, 
   for (const f of readdirSync(join(OUT, 'tables')).filter((x) => x.endsWith('.csv') || x.endsWith('.md'))) linked(`tables/${f}`);
   for (const f of readdirSync(join(OUT, 'figures')).filter((x) => x.endsWith('.svg') || x.endsWith('.html'))) linked(`figures/${f}`);
   assert.ok(!/src="https?:/.test(index), 'index.html loads nothing from the network');
+});
+
+const SUPPLEMENTARY = join(OUT, 'supplementary');
+
+test('the reproduction publishes supplementary.zip, which passes snas publish --check', () => {
+  nonEmpty('supplementary.zip');
+  const r = snas(['publish', '--check', join(OUT, 'supplementary.zip')]);
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  assert.match(r.stdout, /check passed/);
+  console.log(r.stdout.trim());
+  for (const t of TABLES) assert.ok(existsSync(join(SUPPLEMENTARY, 'tables', `${t}.tex`)), `tables/${t}.tex`);
+  for (const f of FIGURES) assert.ok(existsSync(join(SUPPLEMENTARY, 'figures', `${f}.pdf`)), `figures/${f}.pdf`);
+  const names = readdirSync(SUPPLEMENTARY, { recursive: true, encoding: 'utf8' });
+  assert.ok(!names.some((n) => /checkpoint/.test(n)), 'no checkpoints in the archive');
+  assert.equal(names.filter((n) => n.endsWith('plotly.min.js')).length, 1, 'one copy of plotly.js');
+});
+
+test('index.html and two notebooks of the archive open offline in headless Chromium with their figures and maths drawn', async () => {
+  const browser = await chromium.launch({ executablePath: chromiumBinary(), headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  try {
+    const context = await browser.newContext();
+    const blocked: string[] = [];
+    await context.route('**/*', (route) => {
+      if (route.request().url().startsWith('file:')) return route.continue();
+      blocked.push(route.request().url());
+      return route.abort();
+    });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(pathToFileURL(join(SUPPLEMENTARY, 'index.html')).href);
+    const images = await page.evaluate(() => Array.from(document.images).map((i) => ({ src: i.getAttribute('src'), drawn: i.complete && i.naturalWidth > 0 })));
+    assert.ok(images.length >= FIGURES.length, 'index.html shows the figures');
+    for (const i of images) assert.ok(i.drawn, `index.html: ${i.src} is drawn`);
+    for (const name of ['02-concrete-relaxation', '05-search']) {
+      await page.goto(pathToFileURL(join(SUPPLEMENTARY, 'notebooks', `${name}.html`)).href);
+      await page.waitForFunction(() => document.querySelectorAll('.js-plotly-plot').length > 0, undefined, { timeout: 30_000 });
+      const plots = await page.evaluate(() => Array.from(document.querySelectorAll('.js-plotly-plot')).map((gd) => ({
+        data: ((gd as unknown as { data?: unknown[] }).data ?? []).length,
+        drawn: gd.querySelectorAll('.scatterlayer .trace, .barlayer .trace, .heatmaplayer .hm, .boxlayer .trace').length,
+      })));
+      assert.ok(plots.length > 0, `${name}: plotly graphs`);
+      plots.forEach((p, k) => {
+        assert.ok(p.data > 0, `${name}: graph ${k} has traces`);
+        assert.ok(p.drawn > 0, `${name}: graph ${k} draws its traces`);
+      });
+      if (name === '02-concrete-relaxation') {
+        await page.waitForFunction(() => document.querySelectorAll('mjx-container').length > 0, undefined, { timeout: 30_000 });
+      }
+    }
+    assert.deepEqual(blocked, [], 'nothing was requested from the network');
+    assert.deepEqual(errors, [], 'no script errors');
+  } finally {
+    await browser.close();
+  }
+});
+
+test('a LaTeX document inputting the archive\'s tables.tex and figures.tex compiles with pdflatex', { skip: spawnSync('pdflatex', ['--version']).status === 0 ? false : 'pdflatex is not installed (npm test installs texlive-latex-recommended as root)' }, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'snas-latex-'));
+  try {
+    writeFileSync(join(dir, 'paper.tex'), `\\documentclass{article}\n\\usepackage{booktabs,graphicx}\n\\newcommand{\\snasdir}{${SUPPLEMENTARY}}\n\\begin{document}\n\\input{\\snasdir/tables.tex}\n\\clearpage\n\\input{\\snasdir/figures.tex}\n\\end{document}\n`);
+    const r = spawnSync('pdflatex', ['-interaction=nonstopmode', '-halt-on-error', 'paper.tex'], { cwd: dir, encoding: 'utf8', timeout: 300_000 });
+    assert.equal(r.status, 0, r.stdout.slice(-3000));
+    assert.match(r.stdout, /Output written on paper\.pdf \(\d+ pages/);
+    assert.ok(!/Missing character/.test(readFileSync(join(dir, 'paper.log'), 'utf8')), 'every character is typeset');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 /** Columns that hold this execution's wall time, which no two executions share. */

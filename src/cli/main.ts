@@ -2,6 +2,7 @@
 import { BackendError } from '../backends/index.js';
 import { ConfigError } from '../config/load.js';
 import { DataError } from '../data/errors.js';
+import { ArchiveError } from '../supplementary/archive.js';
 import { NetworkShapeError } from '../networks/reductions.js';
 import { GenotypeError } from '../space/genotype.js';
 import { ScaleError } from '../scale.js';
@@ -28,7 +29,7 @@ environment: SNAS_SCALE (smoke|quick|paper), SNAS_BACKEND (auto|torch|tfjs-node-
 }
 
 /** Errors that mean bad input (a flag, a config, a file, a name): one message, exit 2. */
-const BAD_INPUT = [UsageError, ScaleError, BackendError, ConfigError, DataError, GenotypeError, NetworkShapeError, RunDirError, CheckpointError, NotebookError];
+const BAD_INPUT = [UsageError, ScaleError, BackendError, ConfigError, DataError, GenotypeError, NetworkShapeError, RunDirError, CheckpointError, NotebookError, ArchiveError];
 
 export async function main(argv: string[]): Promise<number> {
   const debug = argv.includes('--debug') || process.env.SNAS_DEBUG === '1';

@@ -16,14 +16,34 @@ export interface Publication {
   environment: EnvironmentRecord;
 }
 
+/** run.json of a results folder: the publication with paths relative to the folder. */
+export interface PublicationSummary extends Omit<Publication, 'environment'> {}
+
 export function publishIndex(resultsDir: string, pub: Publication): void {
   const rel = (p?: string) => (p ? relative(resultsDir, p) : '');
   writeAtomic(join(resultsDir, 'environment.json'), `${JSON.stringify(pub.environment, null, 2)}\n`);
-  const summary = {
+  const summary: PublicationSummary = {
     scale: pub.scale, started: pub.started, seconds: Math.round(pub.seconds),
     notebooks: pub.notebooks.map((n) => ({ ...n, ipynb: rel(n.ipynb), html: rel(n.html) })),
   };
   writeAtomic(join(resultsDir, 'run.json'), `${JSON.stringify(summary, null, 2)}\n`);
+  writeAtomic(join(resultsDir, 'index.html'), indexPage(resultsDir, pub));
+}
+
+/** Reads a results folder's run.json and environment.json back, paths made absolute again. */
+export function readPublication(resultsDir: string): Publication {
+  const summary = JSON.parse(readFileSync(join(resultsDir, 'run.json'), 'utf8')) as PublicationSummary;
+  const environment = JSON.parse(readFileSync(join(resultsDir, 'environment.json'), 'utf8')) as EnvironmentRecord;
+  const abs = (p?: string) => (p ? join(resultsDir, p) : undefined);
+  return { ...summary, environment, notebooks: summary.notebooks.map((n) => ({ ...n, ipynb: abs(n.ipynb), html: abs(n.html) })) };
+}
+
+/**
+ * The index page of a results folder `dir` (which holds the notebooks `pub` names, tables/ and
+ * figures/), with `extra` HTML sections before the environment.
+ */
+export function indexPage(dir: string, pub: Publication, extra = ''): string {
+  const rel = (p?: string) => (p ? relative(dir, p) : '');
   const rows = pub.notebooks.map((n) => {
     const link = n.ok ? `<a href="${escapeHtml(rel(n.html))}">${escapeHtml(n.name)}</a> (<a href="${escapeHtml(rel(n.ipynb))}">ipynb</a>)` : `${escapeHtml(n.name)} <b>failed</b>`;
     return `<tr><td>${link}</td><td>${n.seconds.toFixed(1)} s</td></tr>`;
@@ -41,14 +61,15 @@ Times are this execution's: search and training runs that had finished with the 
 <code>runs/</code>, not recomputed (each run's own time is in its <code>timing.csv</code>).</p>
 <h2>Notebooks</h2>
 <table>${rows.join('\n')}</table>
-${figuresSection(resultsDir)}
-${tablesSection(resultsDir)}
+${figuresSection(dir)}
+${tablesSection(dir)}
+${extra}
 <h2>Environment</h2>
 <pre>${escapeHtml(JSON.stringify(env, null, 2))}</pre>
 <p>Every number in these notebooks was computed by the code at that commit, except figures marked as quoted from the paper.</p>
 </body></html>
 `;
-  writeAtomic(join(resultsDir, 'index.html'), html);
+  return html;
 }
 
 /** Every table under RESULTS/tables (NAME.csv with its NAME.md caption), inline and linked. */
@@ -61,7 +82,8 @@ function tablesSection(resultsDir: string): string {
     const first = existsSync(md) ? readFileSync(md, 'utf8').split('\n\n')[0]!.trim() : '';
     const caption = first && !first.startsWith('|') ? first : name;
     const rows = parseCsv(readFileSync(join(dir, `${name}.csv`), 'utf8')) as Record<string, string | number>[];
-    return `<h3 id="${escapeHtml(name)}">${escapeHtml(name)} (<a href="tables/${escapeHtml(name)}.csv">csv</a>, <a href="tables/${escapeHtml(name)}.md">md</a>)</h3>\n<div style="overflow-x:auto">${tableHtml(rows, { caption })}</div>`;
+    const tex = existsSync(join(dir, `${name}.tex`)) ? `, <a href="tables/${escapeHtml(name)}.tex">LaTeX</a>` : '';
+    return `<h3 id="${escapeHtml(name)}">${escapeHtml(name)} (<a href="tables/${escapeHtml(name)}.csv">csv</a>, <a href="tables/${escapeHtml(name)}.md">md</a>${tex})</h3>\n<div style="overflow-x:auto">${tableHtml(rows, { caption })}</div>`;
   });
   return parts.length ? `<h2>Tables</h2>\n${parts.join('\n')}` : '';
 }
@@ -80,7 +102,8 @@ function figuresSection(resultsDir: string): string {
     const { caption } = JSON.parse(readFileSync(join(dir, `${name}.json`), 'utf8')) as { caption?: string };
     const n = escapeHtml(name);
     const svg = existsSync(join(dir, `${name}.svg`)) ? `<a href="figures/${n}.html"><img src="figures/${n}.svg" alt="${n}" style="max-width:100%"></a>` : '<p><b>no SVG</b> (Chromium was not available)</p>';
-    return `<h3 id="figure-${n}">${n} (<a href="figures/${n}.html">interactive</a>, <a href="figures/${n}.svg">svg</a>)</h3>\n${svg}\n<p>${escapeHtml(caption ?? '')}</p>`;
+    const pdf = existsSync(join(dir, `${name}.pdf`)) ? `, <a href="figures/${n}.pdf">pdf</a>` : '';
+    return `<h3 id="figure-${n}">${n} (<a href="figures/${n}.html">interactive</a>, <a href="figures/${n}.svg">svg</a>${pdf})</h3>\n${svg}\n<p>${escapeHtml(caption ?? '')}</p>`;
   });
   return parts.length ? `<h2>Figures</h2>\n${parts.join('\n')}` : '';
 }

@@ -3,7 +3,8 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, delimiter, dirname, join, relative, resolve } from 'node:path';
-import { exportSvgs } from '../report/export-svg.js';
+import { exportFigures } from '../report/export-static.js';
+import { MATHJAX, PLOTLY } from './assets.js';
 import { SCALE_ENV, type Scale } from '../scale.js';
 import { projectRoot } from '../util/root.js';
 
@@ -79,8 +80,7 @@ function runOne(notebook: string, opts: RunOptions, root: string): Promise<Noteb
   const name = basename(notebook, '.ipynb');
   const ipynb = join(opts.outDir, `${name}.ipynb`);
   const html = join(opts.outDir, `${name}.html`);
-  const plotly = join(root, 'node_modules', 'plotly.js-dist-min', 'plotly.min.js');
-  const mathjax = join(root, 'node_modules', 'mathjax', 'es5', 'tex-svg-full.js');
+  const [plotly, mathjax] = [PLOTLY, MATHJAX].map((a) => a.source());
   const args = [
     join(root, 'src', 'notebooks', 'execute.py'), notebook,
     '--ipynb', ipynb, '--html', html, '--cwd', root, '--label', relative(root, notebook),
@@ -117,14 +117,14 @@ export async function runNotebooks(opts: RunOptions): Promise<NotebookResult[]> 
   return results;
 }
 
-/** Exports the SVG of every saved figure in `dir` that lacks one; false (with the reason printed) when it cannot. */
+/** Exports the SVG and PDF of every saved figure in `dir` that lacks them; false (with the reason printed) when it cannot. */
 export async function staticFigures(dir: string, log: (line: string) => void = (l) => console.log(l)): Promise<boolean> {
   try {
-    const written = await exportSvgs(dir);
-    if (written.length) log(`figures: ${written.length} SVG(s) exported to ${relative(projectRoot(), dir) || dir}`);
+    const written = await exportFigures(dir);
+    if (written.length) log(`figures: ${written.length / 2} figure(s) exported as SVG and PDF to ${relative(projectRoot(), dir) || dir}`);
     return true;
   } catch (err) {
-    console.error(`figures: no static SVGs: ${(err as Error).message}`);
+    console.error(`figures: no static SVGs or PDFs: ${(err as Error).message}`);
     return false;
   }
 }

@@ -1,5 +1,5 @@
 // Writes a figure under the results folder: RESULTS/figures/NAME.json (the plotly spec, from
-// which the static NAME.svg is exported when the results are published, src/report/export-svg.ts)
+// which the static NAME.svg is exported when the results are published, src/report/export-static.ts, with NAME.pdf)
 // and NAME.html, an interactive page that opens offline with figures/plotly.min.js beside it.
 import { copyFileSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';

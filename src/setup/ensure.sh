@@ -5,7 +5,9 @@
 #   - npm packages: `npm ci` when node_modules does not match package-lock.json
 #   - Jupyter for Debian's python3 (nbclient, nbconvert): Debian packages, via apt-get as root
 #   - Fashion-MNIST (the quick scale's data): Debian's dataset-fashion-mnist
-#   - Chromium, which draws the static SVG figures headless: Debian's chromium (or SNAS_CHROMIUM)
+#   - Chromium, which draws the static SVG and PDF figures headless: Debian's chromium (or SNAS_CHROMIUM)
+#   - with --tests (npm test): pdflatex and booktabs (Debian's texlive-latex-recommended), with
+#     which a test compiles the LaTeX tables and figures; optional: the test is skipped without them
 #   - the fast `torch` backend: Debian's libtorch-dev and OpenBLAS, and python3-torch (the
 #     PyTorch peer of `npm run bench`), then the native addon (src/setup/build-torch.sh).
 #     Optional: without apt/root, or with SNAS_NO_TORCH=1, snas-lab runs on the next backend.
@@ -61,6 +63,17 @@ elif [ -x /usr/bin/chromium ]; then
   say "chromium ok"
 else
   apt_install chromium
+fi
+
+# --- LaTeX, for the test that compiles the published tables and figures (npm test only) --------
+if [ "${1:-}" = --tests ]; then
+  if command -v pdflatex >/dev/null 2>&1 && kpsewhich booktabs.sty >/dev/null 2>&1; then
+    say "pdflatex and booktabs ok"
+  elif can_apt; then
+    apt_install texlive-latex-recommended
+  else
+    say "no pdflatex with booktabs (needs texlive-latex-recommended, as root): the LaTeX compile test will be skipped"
+  fi
 fi
 
 # --- Fashion-MNIST, the quick scale's dataset -------------------------------------------------

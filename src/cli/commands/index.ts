@@ -6,6 +6,7 @@ import { count } from './count.js';
 import { dataset } from './dataset.js';
 import { env } from './env.js';
 import { notebooks } from './notebooks.js';
+import { publish } from './publish.js';
 import { reproduce } from './reproduce.js';
 import { search } from './search.js';
 import { sweep } from './sweep.js';
@@ -20,6 +21,7 @@ export const COMMANDS: Record<string, Command> = {
   sweep,
   dataset,
   reproduce,
+  publish,
   notebooks,
   env,
 };

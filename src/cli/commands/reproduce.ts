@@ -2,6 +2,8 @@
 import { join, resolve } from 'node:path';
 import { selectBackend } from '../../backends/index.js';
 import { publishIndex } from '../../notebooks/publish.js';
+import { buildSupplementary } from '../../supplementary/build.js';
+import { reportLines } from '../../supplementary/check.js';
 import { runNotebooks, staticFigures } from '../../notebooks/run.js';
 import { environmentRecord } from '../../runs/environment.js';
 import { projectRoot } from '../../util/root.js';
@@ -15,8 +17,9 @@ export const reproduce: Command = {
 
 Executes every notebook and publishes DIR (default results/): notebooks/ with the executed
 .ipynb and .html files, tables/ (CSV and Markdown), figures/ (interactive HTML, and SVG
-drawn by headless Chromium), environment.json, run.json and index.html, which links them all
-and opens offline. Runs that finished with the same config are reused, not recomputed; the
+and PDF drawn by headless Chromium), environment.json, run.json and index.html, which links
+them all and opens offline; then the supplementary material, DIR/supplementary/ and
+DIR/supplementary.zip (see snas publish). Runs that finished with the same config are reused, not recomputed; the
 searches and trainings of notebooks 05, 06 and 08 go to the executor.
 ${EXECUTOR_HELP}
 ${SCALE_HELP}`,
@@ -33,8 +36,15 @@ ${SCALE_HELP}`,
     const figures = await staticFigures(join(out, 'figures'));
     const seconds = (Date.now() - started.getTime()) / 1000;
     publishIndex(out, { scale, started: started.toISOString(), seconds, notebooks: results, environment: environmentRecord(backend, { scale }) });
+    let archived = false;
+    if (figures) {
+      const built = await buildSupplementary(out, { log: (l) => console.log(l) });
+      for (const line of reportLines(built.zipReport)) console.log(line);
+      archived = built.zipReport.problems.length === 0 && built.folderReport.problems.length === 0;
+      if (!archived) for (const line of reportLines(built.folderReport)) console.log(line);
+    }
     const failed = results.filter((r) => !r.ok);
     console.log(`snas reproduce: ${results.length - failed.length} of ${results.length} notebooks ok in ${seconds.toFixed(0)} s; ${join(out, 'index.html')}`);
-    return failed.length || !figures ? EXIT.failure : EXIT.ok;
+    return failed.length || !figures || !archived ? EXIT.failure : EXIT.ok;
   },
 };
