@@ -172,6 +172,26 @@ test('buildSupplementary writes the folder and zip: shared assets, tables in thr
   assert.deepEqual([...new Set(built.zipReport.externalAnchors.map((a) => a.url))], ['https://arxiv.org/abs/1812.09926'], 'a citation link is reported, not loaded');
 });
 
+test('--self-contained keeps one-file notebook pages; the figure pages still share assets/plotly.min.js', async () => {
+  const copy = mkdtempSync(join(tmpdir(), 'snas-publish-self-'));
+  try {
+    cpSync(results, copy, { recursive: true });
+    rmSync(join(copy, 'supplementary'), { recursive: true, force: true });
+    for (const f of ['run.json', 'config.yaml']) { // records of a moved folder name where it was: the check would say so
+      const p = join(copy, 'runs', 'search', 'snas-mild-smoke-seed0', f);
+      writeFileSync(p, readFileSync(p, 'utf8').split(results).join(copy));
+    }
+    const self = await buildSupplementary(copy, { selfContained: true });
+    const files = readFolder(self.folder);
+    const page = Buffer.from(files.get('notebooks/05-search.html')!).toString('utf8');
+    assert.equal(page, readFileSync(join(results, 'notebooks', '05-search.html'), 'utf8'), 'the page as execute.py wrote it');
+    assert.ok(files.has('assets/plotly.min.js') && !files.has('assets/mathjax-tex-svg-full.js'), 'only what the figure pages link');
+    assert.deepEqual(self.zipReport.problems, []);
+  } finally {
+    rmSync(copy, { recursive: true, force: true });
+  }
+});
+
 test('the sha256sum tool accepts the manifest', { skip: spawnSync('sha256sum', ['--version']).status === 0 ? false : 'no sha256sum' }, () => {
   const r = spawnSync('sha256sum', ['--quiet', '-c', MANIFEST], { cwd: built.folder, encoding: 'utf8' });
   assert.equal(r.status, 0, r.stdout + r.stderr);
