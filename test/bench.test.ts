@@ -15,6 +15,10 @@ test('snas bench --json prints one object per measurement with the fields script
   }
   assert.deepEqual([ours.what, ours.batch, ours.channels, ours.size, ours.steps], ['edge', 2, 4, 8, 2]);
   assert.ok(ours.median_ms > 0 && ours.peak_rss_mb > 50);
+  // One mixed edge, forward and backward and two optimisers: hundreds of kernels, not zero or millions.
+  assert.ok(ours.tfjs_kernels > 50 && ours.tfjs_kernels < 100_000, `tfjs_kernels ${ours.tfjs_kernels}`);
+  assert.ok(ours.tensors >= ours.tfjs_kernels / 2, `tensors ${ours.tensors}`);
+  assert.equal(ours.native_calls, undefined, 'the cpu backend makes no native calls');
   const peer = rows.find((x) => x.backend === 'pytorch');
   assert.ok(peer, 'the PyTorch peer has a row, measured or saying why not');
   if (peer.status === 'ok') {
@@ -25,8 +29,11 @@ test('snas bench --json prints one object per measurement with the fields script
   }
 });
 
-test('snas bench rejects a bad --what, --backend or --steps with exit 2 naming the flag', () => {
-  for (const [args, flag] of [[['--what', 'cell'], '--what'], [['--backend', 'tpu'], '--backend'], [['--steps', '0'], '--steps']] as const) {
+test('snas bench rejects a bad --what, --shape, --backend or --steps with exit 2 naming the flag', () => {
+  for (const [args, flag] of [
+    [['--what', 'cell'], '--what'], [['--shape', 'quick,huge'], '--shape'], [['--shape', 'quick', '--what', 'edge'], '--shape'],
+    [['--backend', 'tpu'], '--backend'], [['--steps', '0'], '--steps'],
+  ] as const) {
     const r = snas(['bench', ...args]);
     assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
     assert.match(r.stderr, new RegExp(flag));

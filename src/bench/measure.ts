@@ -27,6 +27,10 @@ export interface Measurement {
   rss_ratio_to_pytorch?: number;
   error?: string;
   profile?: WorkerResult['profile'];
+  /** Per step (ours only): tfjs kernels run, tfjs tensors made, calls into the native addon (torch). */
+  tfjs_kernels?: number;
+  tensors?: number;
+  native_calls?: number;
 }
 
 interface ChildOutcome {
@@ -87,6 +91,7 @@ export async function measureBackend(req: WorkerRequest, timeoutS: number): Prom
   return {
     ...m, median_ms: r.median_ms, min_ms: r.min_ms, max_ms: r.max_ms, steps: r.times_ms.length,
     images_per_s: (req.shape.batch / r.median_ms) * 1000, peak_rss_mb: r.peak_rss_mb, loss: r.loss, ...(r.profile ? { profile: r.profile } : {}),
+    tfjs_kernels: r.counts.tfjs_kernels, tensors: r.counts.tensors, ...(r.counts.native_calls !== undefined ? { native_calls: r.counts.native_calls } : {}),
   };
 }
 

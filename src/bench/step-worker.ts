@@ -3,6 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { useBackend, type BackendName } from '../backends/index.js';
 import { profileNative, type NativeProfileRow } from '../backends/torch/profile.js';
+import { countStep, type StepCounts } from './count-step.js';
 import { buildSnasStep, type StepShape } from './snas-step.js';
 import { median } from '../util/timing.js';
 
@@ -25,6 +26,8 @@ export interface WorkerResult {
   peak_rss_mb: number;
   loss: number;
   profile?: { native_ms_per_step: number; rows: NativeProfileRow[] };
+  /** Kernels, tensors and native calls of one more step, counted after the timed ones. */
+  counts: StepCounts;
 }
 
 async function main(): Promise<void> {
@@ -46,16 +49,24 @@ async function main(): Promise<void> {
       if ((performance.now() - started) / 1000 > req.budgetS) break;
     }
   }
+  const peakRssMb = process.resourceUsage().maxRSS / 1024;
+  const profile = prof && { native_ms_per_step: prof.totalMs() / times.length, rows: prof.rows().map((r) => ({ ...r, ms: r.ms / times.length, calls: r.calls / times.length })) };
+  const counts = await countStep(async () => {
+    const l = s.step(req.warmup + times.length);
+    await l.data();
+    l.dispose();
+  });
   s.dispose();
   const result: WorkerResult = {
     times_ms: times,
     median_ms: median(times),
     min_ms: Math.min(...times),
     max_ms: Math.max(...times),
-    peak_rss_mb: process.resourceUsage().maxRSS / 1024,
+    peak_rss_mb: peakRssMb,
     loss,
+    counts,
   };
-  if (prof) result.profile = { native_ms_per_step: prof.totalMs() / times.length, rows: prof.rows().map((r) => ({ ...r, ms: r.ms / times.length, calls: r.calls / times.length })) };
+  if (profile) result.profile = profile;
   process.stdout.write(`${JSON.stringify(result)}\n`);
   tf.disposeVariables();
 }

@@ -11,9 +11,16 @@ const DEFAULTS: Record<StepShape['what'], StepShape> = {
   network: { what: 'network', batch: 32, channels: 8, layers: 5, size: 32 },
 };
 
+/** Named supernet shapes: the quick scale's search (configs/search/snas.yaml), the long-standing bench shape, the paper's search. */
+export const SHAPES: Record<string, StepShape> = {
+  quick: { what: 'network', batch: 64, channels: 4, layers: 5, size: 16 },
+  bench: { what: 'network', batch: 32, channels: 8, layers: 5, size: 32 },
+  paper: { what: 'network', batch: 64, channels: 16, layers: 8, size: 32 },
+};
+
 export const bench: Command = {
   summary: 'time one SNAS search step on every backend beside the PyTorch peer',
-  usage: `snas bench [--what edge|network] [--batch B] [--channels C] [--layers L] [--size S]
+  usage: `snas bench [--shape quick|bench|paper[,...]] [--what edge|network] [--batch B] [--channels C] [--layers L] [--size S]
            [--steps N] [--warmup N] [--backend NAME[,NAME...]] [--budget SECONDS]
            [--timeout SECONDS] [--no-peer] [--profile] [--json]
 
@@ -21,7 +28,11 @@ Times one SNAS training step (Gumbel-softmax weights at tau 1, forward, backward
 momentum on the weights, Adam on the log-alphas) and runs the PyTorch peer
 (../shared/peers/pytorch_supernet.py with /usr/bin/python3) on the same shapes, each
 measurement in a fresh process. Prints the median ms per step, peak RSS and the ratio to
-PyTorch.
+PyTorch, and what one more step asked of the engine: tfjs kernels, tfjs tensors made and
+calls into the native addon (torch).
+  --shape        named supernet shapes, in order: quick (batch 64, C 4, 5 cells, 16x16: the
+                 quick scale's search), bench (batch 32, C 8, 5 cells, 32x32), paper (batch 64,
+                 C 16, 8 cells, 32x32: the paper's search); \`npm run bench\` runs all three
   --what         edge (one mixed edge, default batch 64, C 16) or network (the supernet,
                  default batch 32, C 8, 5 cells); both when absent
   --batch, --channels, --layers, --size   override the shape (input is SIZE x SIZE)
@@ -33,16 +44,20 @@ PyTorch.
   --profile      on torch, time spent per native call (the rest is tfjs' own overhead)
   --json         one JSON object per measurement: backend, what, batch, channels, layers,
                  size, status, median_ms, min_ms, max_ms, steps, images_per_s,
-                 peak_rss_mb, ratio_to_pytorch, rss_ratio_to_pytorch`,
+                 peak_rss_mb, ratio_to_pytorch, rss_ratio_to_pytorch, tfjs_kernels,
+                 tensors, native_calls`,
   async run(args) {
     const { values } = parse('bench', args, {
-      what: { type: 'string' }, batch: { type: 'string' }, channels: { type: 'string' }, layers: { type: 'string' },
+      shape: { type: 'string' }, what: { type: 'string' }, batch: { type: 'string' }, channels: { type: 'string' }, layers: { type: 'string' },
       size: { type: 'string' }, steps: { type: 'string' }, warmup: { type: 'string' }, backend: { type: 'string' },
       budget: { type: 'string' }, timeout: { type: 'string' }, 'no-peer': { type: 'boolean' }, profile: { type: 'boolean' },
       json: { type: 'boolean' },
     });
     if (values.help) return help(this);
-    const whats = values.what === undefined ? (['edge', 'network'] as const) : [parseWhat(String(values.what))];
+    if (values.shape !== undefined && values.what !== undefined) throw new UsageError('--shape and --what: give one (a named shape is a network)');
+    const bases: StepShape[] = values.shape !== undefined
+      ? parseShapes(String(values.shape))
+      : (values.what === undefined ? (['edge', 'network'] as const) : [parseWhat(String(values.what))]).map((w) => DEFAULTS[w]);
     const steps = positiveInt(values.steps, '--steps') ?? 10;
     const warmup = values.warmup === '0' ? 0 : positiveInt(values.warmup, '--warmup') ?? 3;
     const budgetS = positiveInt(values.budget, '--budget') ?? 60;
@@ -52,13 +67,13 @@ PyTorch.
     const log = (line: string) => (values.json ? process.stderr : process.stdout).write(`${line}\n`);
     log(`snas bench: ${backends.join(', ')}${values['no-peer'] ? '' : ' and PyTorch'}; ${threads} threads; ${steps} steps after ${warmup} warm-up`);
     if (!values.json) log(header());
-    for (const what of whats) {
+    for (const b of bases) {
       const shape: StepShape = {
-        ...DEFAULTS[what],
-        batch: positiveInt(values.batch, '--batch') ?? DEFAULTS[what].batch,
-        channels: positiveInt(values.channels, '--channels') ?? DEFAULTS[what].channels,
-        layers: what === 'edge' ? 1 : positiveInt(values.layers, '--layers') ?? DEFAULTS[what].layers,
-        size: positiveInt(values.size, '--size') ?? DEFAULTS[what].size,
+        ...b,
+        batch: positiveInt(values.batch, '--batch') ?? b.batch,
+        channels: positiveInt(values.channels, '--channels') ?? b.channels,
+        layers: b.what === 'edge' ? 1 : positiveInt(values.layers, '--layers') ?? b.layers,
+        size: positiveInt(values.size, '--size') ?? b.size,
       };
       const peer = values['no-peer'] ? undefined : await measurePeer(shape, steps, warmup, threads, timeoutS);
       const rows: Measurement[] = [];
@@ -83,6 +98,14 @@ function parseWhat(v: string): StepShape['what'] {
   return v;
 }
 
+function parseShapes(v: string): StepShape[] {
+  return v.split(',').map((s) => s.trim()).filter(Boolean).map((name) => {
+    const shape = SHAPES[name];
+    if (!shape) throw new UsageError(`--shape: unknown shape '${name}'; expected ${Object.keys(SHAPES).join(', ')} (comma-separated)`);
+    return shape;
+  });
+}
+
 function parseBackends(v: string): BackendName[] {
   return v.split(',').map((s) => s.trim()).filter(Boolean).map((b) => {
     if (!(BACKEND_ORDER as readonly string[]).includes(b)) throw new UsageError(`--backend: unknown backend '${b}'; expected ${BACKEND_ORDER.join(', ')}`);
@@ -90,8 +113,9 @@ function parseBackends(v: string): BackendName[] {
   });
 }
 
-const COLS = ['what', 'backend', 'batch', 'C', 'L', 'size', 'median ms', 'min ms', 'steps', 'img/s', 'peak RSS MB', 'time vs PyTorch', 'RSS vs PyTorch'];
-const WIDTH = [8, 14, 6, 4, 3, 5, 10, 9, 6, 8, 12, 16, 15];
+const COLS = ['what', 'backend', 'batch', 'C', 'L', 'size', 'median ms', 'min ms', 'steps', 'img/s', 'peak RSS MB', 'time vs PyTorch', 'RSS vs PyTorch',
+  'tfjs kernels', 'tensors', 'native calls'];
+const WIDTH = [8, 14, 6, 4, 3, 5, 10, 9, 6, 8, 12, 16, 15, 13, 8, 13];
 const row = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(WIDTH[i]!) : c.padStart(WIDTH[i]!))).join(' ');
 const header = () => row(COLS);
 const fmt = (v: number | undefined, digits = 0) => (v === undefined ? '-' : v.toFixed(digits));
@@ -108,7 +132,7 @@ function emit(m: Measurement, json: boolean): void {
   }
   console.log(row([m.what, m.backend, String(m.batch), String(m.channels), String(m.layers), String(m.size), fmt(m.median_ms, 1), fmt(m.min_ms, 1),
     String(m.steps), fmt(m.images_per_s, 1), fmt(m.peak_rss_mb), m.ratio_to_pytorch ? `${m.ratio_to_pytorch.toFixed(2)}x` : '-',
-    m.rss_ratio_to_pytorch ? `${m.rss_ratio_to_pytorch.toFixed(2)}x` : '-']));
+    m.rss_ratio_to_pytorch ? `${m.rss_ratio_to_pytorch.toFixed(2)}x` : '-', fmt(m.tfjs_kernels), fmt(m.tensors), fmt(m.native_calls)]));
 }
 
 function printProfile(m: Measurement): void {
