@@ -4,13 +4,16 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
-import { LIBTORCH_HEADER } from '../src/backends/torch/addon.js';
+import { LIBTORCH_HEADER, loadAddon } from '../src/backends/torch/addon.js';
 import { nativeTensorCount, registerTorch, TORCH } from '../src/backends/torch/index.js';
 import { runCase, scaledError, type RunResult } from './helpers/backend-compare.js';
 import { torchCases } from './helpers/torch-cases.js';
 import { buildSnasStep, type StepShape } from '../src/bench/snas-step.js';
 import { Sgd } from '../src/optim/sgd.js';
 import { BatchNorm } from '../src/nn/layers.js';
+import { Init } from '../src/nn/module.js';
+import { SepConv } from '../src/space/ops.js';
+import * as ops from '../src/ops/index.js';
 
 let reason = '';
 const available = (() => {
@@ -190,11 +193,66 @@ async function runningStatsAfterTwoBatches(): Promise<number[][]> {
   }
 }
 
-test('batch norm running statistics updated in place by the fused torch kernel equal the tfjs-op update on cpu', { skip }, () => keepingBackend(undefined, async () => {
+/** Each running statistic of a search-cell sep_conv_3x3 (two fused blocks on torch) after two training batches, by name. */
+async function sepConvRunningStats(): Promise<[string, number[]][]> {
+  const op = new SepConv(3, 3, 2, false, new Init(4));
+  try {
+    for (const seed of [1, 2]) tf.tidy(() => op.forward(tf.randomNormal([2, 6, 6, 3], 1, 2, 'float32', seed), { training: true }));
+    return op.namedVariables().filter(([name]) => name.includes('running')).map(([name, v]) => [name, Array.from(v.dataSync())]);
+  } finally {
+    op.dispose();
+  }
+}
+
+test('batch norm running statistics updated in place by the fused torch kernels (batch norm, separable block) equal the tfjs-op update on cpu', { skip }, () => keepingBackend(undefined, async () => {
   await tf.setBackend('cpu');
   const want = await runningStatsAfterTwoBatches();
+  const wantSep = await sepConvRunningStats();
   await tf.setBackend(TORCH);
   const got = await runningStatsAfterTwoBatches();
+  const gotSep = await sepConvRunningStats();
   want.forEach((w, i) => assert.ok(scaledError(got[i]!, w) < 1e-5, `${i ? 'variance' : 'mean'}: ${got[i]} vs ${w}`));
   assert.notDeepEqual(want[1], [1, 1, 1], 'the running variance moved');
+  assert.equal(wantSep.length, 4, 'two blocks, a mean and a variance each');
+  wantSep.forEach(([name, w], i) => {
+    assert.equal(gotSep[i]![0], name);
+    assert.ok(scaledError(gotSep[i]![1], w) < 1e-5, `${name}: ${gotSep[i]![1]} vs ${w}`);
+    assert.ok(w.some((v) => v !== (name.includes('var') ? 1 : 0)), `${name} moved`);
+  });
+}));
+
+test('the direct depthwise kernels equal ATen\'s: forward, input and filter gradients, every geometry of the search space', { skip }, () => keepingBackend(TORCH, async () => {
+  const native = loadAddon();
+  const before = native.direct();
+  // [k, stride, dilation, pad] of sep_conv and dil_conv (strides 1 and 2), on odd and even sizes, and one uneven 'same' padding.
+  const geometries: [number, number, number, number | 'same'][] = [[3, 1, 1, 1], [5, 1, 1, 2], [3, 2, 1, 1], [5, 2, 1, 2], [3, 1, 2, 2], [5, 1, 2, 4], [3, 2, 2, 2], [5, 2, 2, 4], [3, 2, 1, 'same']];
+  const run = (on: boolean, k: number, s: number, d: number, p: number | 'same', size: number) => {
+    native.direct(on);
+    return tf.tidy(() => {
+      const x = tf.randomNormal([3, size, size, 5], 0, 1, 'float32', size * 31 + k) as tf.Tensor4D;
+      const w = tf.randomNormal([k, k, 5, 1], 0, 1, 'float32', k * 7 + s) as tf.Tensor4D;
+      const f = (a: tf.Tensor4D, b: tf.Tensor4D) => (p === 'same'
+        ? tf.depthwiseConv2d(a, b, s, 'same', 'NHWC', d)
+        : ops.depthwiseConv2d(a, b, { stride: s, pad: p, dilation: d }));
+      const y = f(x, w);
+      const dy = tf.randomNormal(y.shape, 0, 1, 'float32', 5);
+      const [dx, dw] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(f(a as tf.Tensor4D, b as tf.Tensor4D), dy)))([x, w]);
+      return [y, dx!, dw!].map((t) => Array.from(t.dataSync()));
+    });
+  };
+  try {
+    for (const [k, s, d, p] of geometries) {
+      if (s === 2 && d === 2 && p === 'same') continue;
+      for (const size of [7, 8]) {
+        const want = run(false, k, s, d, p, size);
+        const got = run(true, k, s, d, p, size);
+        ['output', 'input gradient', 'filter gradient'].forEach((what, i) => {
+          const err = scaledError(got[i]!, want[i]!);
+          assert.ok(err < 1e-5, `k ${k} stride ${s} dilation ${d} pad ${p} size ${size}: ${what} differs by ${err.toExponential(2)}`);
+        });
+      }
+    }
+  } finally {
+    native.direct(before);
+  }
 }));

@@ -55,10 +55,15 @@ export class BatchNorm extends Module {
     this.runningVar = this.variable('running_var', tf.ones([channels]), false);
   }
 
+  /** The running statistics a training-mode pass updates. */
+  runningStats(): ops.RunningStats {
+    return { mean: this.runningMean, variance: this.runningVar, momentum: BN_MOMENTUM };
+  }
+
   forward(x: tf.Tensor4D, ctx: Ctx): tf.Tensor4D {
     let y: tf.Tensor4D;
     if (ctx.training) {
-      y = ops.batchNormTrain(x, ops.BN_EPSILON, { mean: this.runningMean, variance: this.runningVar, momentum: BN_MOMENTUM });
+      y = ops.batchNormTrain(x, ops.BN_EPSILON, this.runningStats());
     } else {
       y = tf.mul(tf.sub(x, this.runningMean), tf.rsqrt(tf.add(this.runningVar, ops.BN_EPSILON))) as tf.Tensor4D;
     }

@@ -87,6 +87,36 @@ export function fusedBatchNormTrain(x: tf.Tensor4D, eps: number, running?: Runni
   });
 }
 
+export interface FusedSepBlockOptions {
+  stride: number;
+  pad: number;
+  dilation: number;
+  eps: number;
+}
+
+/**
+ * BN(pointwise(depthwise(relu(x)))) in training mode without affine parameters, as one native
+ * call forward and one backward (four tfjs ops otherwise). `running` (when given) is updated in
+ * place, as fusedBatchNormTrain does.
+ */
+export function fusedSepBlock(x: tf.Tensor4D, wd: tf.Tensor4D, wp: tf.Tensor4D, opts: FusedSepBlockOptions, running?: RunningStats): tf.Tensor4D {
+  const attrs = { ...opts, momentum: running?.momentum ?? 0 };
+  if (running) {
+    ownStorage(running.mean);
+    ownStorage(running.variance);
+  }
+  return withGradient<tf.Tensor4D>([x, wd, wp], ([xi, wdi, wpi], save) => {
+    const stats: Record<string, tf.Tensor> = running ? { runningMean: running.mean, runningVar: running.variance } : {};
+    const [y, r, d, invstd] = run('SnasSepBlock', { x: xi!, wd: wdi!, wp: wpi!, ...stats }, attrs) as tf.Tensor[];
+    save([r!, d!, y!, invstd!, wdi!, wpi!]);
+    return {
+      value: y as tf.Tensor4D,
+      gradFunc: (dy, [rs, ds, ys, s, wds, wps]) =>
+        run('SnasSepBlockBackward', { dy, r: rs!, d: ds!, y: ys!, invstd: s!, wd: wds!, wp: wps! }, attrs),
+    };
+  });
+}
+
 /** ReLU whose gradient is one kernel (tfjs' is step, cast and multiply). */
 export function fusedRelu<T extends tf.Tensor>(x: T): T {
   return withGradient<T>([x], ([xi], save) => {

@@ -4,6 +4,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { BatchNorm, Conv2d, DepthwiseConv2d, avgPool3x3, dropPath, maxPool3x3, relu } from '../nn/layers.js';
 import { Init, Module, type Ctx } from '../nn/module.js';
+import * as ops from '../ops/index.js';
 import type { OpName } from './primitives.js';
 
 /** A cell operation: maps [N, H, W, C] to [N, H/stride, W/stride, C]. */
@@ -48,6 +49,12 @@ class ReLUSepBN extends Module {
   }
 
   forward(x: tf.Tensor4D, ctx: Ctx): tf.Tensor4D {
+    // Training a search network (BN without affine parameters): one fused op where the backend
+    // has it. Counting passes (ctx.trace) and the rest go layer by layer.
+    if (ctx.training && !ctx.trace && !this.bn.affine) {
+      const { stride, pad, dilation } = this.dw;
+      return ops.sepBlock(x, this.dw.w as tf.Tensor4D, this.pw.w as tf.Tensor4D, { stride, pad, dilation, eps: ops.BN_EPSILON }, this.bn.runningStats());
+    }
     return this.bn.forward(this.pw.forward(this.dw.forward(relu(x, ctx), ctx), ctx), ctx);
   }
 }

@@ -123,6 +123,7 @@ function convolutions(): Case[] {
     { name: 'Conv2D 3x3 dilation 2', kernels: ['Conv2D'], inputs: [x, { shape: [3, 3, 8, 4] }], f: (a, w) => tf.conv2d(a as tf.Tensor4D, w as tf.Tensor4D, 1, 'same', 'NHWC', 2) },
     { name: 'conv2dTranspose', kernels: ['Conv2DBackpropInput'], inputs: [{ shape: [2, 4, 4, 6] }, { shape: [3, 3, 8, 6] }], f: (a, w) => tf.conv2dTranspose(a as tf.Tensor4D, w as tf.Tensor4D, [2, 8, 8, 8], 2, 'same') },
     { name: 'DepthwiseConv2dNative 5x5 same', kernels: ['DepthwiseConv2dNative', 'DepthwiseConv2dNativeBackpropInput', 'DepthwiseConv2dNativeBackpropFilter'], inputs: [x, { shape: [5, 5, 8, 1] }], f: (a, w) => tf.depthwiseConv2d(a as tf.Tensor4D, w as tf.Tensor4D, 1, 'same'), grad: true },
+    { name: 'DepthwiseConv2dNative 3x3 stride 2 same (uneven padding, direct kernel)', kernels: ['DepthwiseConv2dNative', 'DepthwiseConv2dNativeBackpropInput', 'DepthwiseConv2dNativeBackpropFilter'], inputs: [x, { shape: [3, 3, 8, 1] }], f: (a, w) => tf.depthwiseConv2d(a as tf.Tensor4D, w as tf.Tensor4D, 2, 'same'), grad: true },
     { name: 'DepthwiseConv2dNative 3x3 stride 2, multiplier 2', kernels: ['DepthwiseConv2dNative', 'DepthwiseConv2dNativeBackpropInput', 'DepthwiseConv2dNativeBackpropFilter'], inputs: [x, { shape: [3, 3, 8, 2] }], f: (a, w) => tf.depthwiseConv2d(a as tf.Tensor4D, w as tf.Tensor4D, 2, 'valid'), grad: true },
     { name: 'MaxPool 3x3 same', kernels: ['MaxPool', 'MaxPoolGrad'], inputs: [x], f: (a) => tf.maxPool(a as tf.Tensor4D, 3, 1, 'same'), grad: true },
     { name: 'MaxPool 2x2 stride 2 valid', kernels: ['MaxPool', 'MaxPoolGrad'], inputs: [x], f: (a) => tf.maxPool(a as tf.Tensor4D, 2, 2, 'valid'), grad: true },
@@ -141,6 +142,8 @@ function fused(): Case[] {
     { name: 'avg_pool_3x3 stride 1 and 2, padding excluded (fused)', kernels: ['SnasAvgPool', 'SnasAvgPoolBackward'], inputs: [x], f: (a) => [ops.avgPool3x3(a as tf.Tensor4D, 1), ops.avgPool3x3(a as tf.Tensor4D, 2)], grad: true },
     { name: 'batch norm in training mode (fused)', kernels: ['SnasBatchNormTrain', 'SnasBatchNormTrainBackward'], inputs: [x], f: (a) => ops.batchNormTrain(tf.add(tf.mul(a!, 3), 1) as tf.Tensor4D), grad: true },
     { name: 'relu (fused gradient)', kernels: ['Relu', 'SnasReluBackward'], inputs: [x], f: (a) => ops.relu(a!), grad: true },
+    { name: 'ReLU-depthwise-pointwise-BN block, sep_conv_5x5 stride 2 (fused)', kernels: ['SnasSepBlock', 'SnasSepBlockBackward'], inputs: [x, { shape: [5, 5, 8, 1] }, { shape: [1, 1, 8, 8] }], f: (a, wd, wp) => ops.sepBlock(a as tf.Tensor4D, wd as tf.Tensor4D, wp as tf.Tensor4D, { stride: 2, pad: 2, dilation: 1, eps: ops.BN_EPSILON }), grad: true },
+    { name: 'ReLU-depthwise-pointwise-BN block, dil_conv_3x3 (fused)', kernels: ['SnasSepBlock', 'SnasSepBlockBackward'], inputs: [x, { shape: [3, 3, 8, 1] }, { shape: [1, 1, 8, 8] }], f: (a, wd, wp) => ops.sepBlock(a as tf.Tensor4D, wd as tf.Tensor4D, wp as tf.Tensor4D, { stride: 1, pad: 2, dilation: 2, eps: ops.BN_EPSILON }), grad: true },
     { name: 'weighted sum of a mixed edge (fused)', kernels: ['SnasWeightedSum', 'SnasWeightedSumBackward'], inputs: [{ shape: [7] }, x, x, x, x, x, x, x], f: (w, ...xs) => ops.weightedSum(xs as tf.Tensor4D[], w as tf.Tensor1D), grad: true },
   ];
 }

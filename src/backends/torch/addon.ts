@@ -51,6 +51,8 @@ export interface NativeTorch {
   conv(x: number, w: number, stride: number[], pad: number[], dilation: number[], depthwise: boolean): Out;
   convBackward(dy: number, x: number | number[], w: number | number[], stride: number[], pad: number[], dilation: number[],
     depthwise: boolean, needX: boolean, needW: boolean): Out[];
+  /** Whether the direct NHWC kernels (depthwise convolution) are used; with an argument, sets it first (SNAS_TORCH_DIRECT=0: off from the start). */
+  direct(on?: boolean): boolean;
   maxPool(x: number, k: number[], stride: number[], pad: number[]): Out[];
   maxPoolBackward(dy: number, x: number, indices: number, k: number[], stride: number[], pad: number[]): Out;
   avgPool(x: number, k: number[], stride: number[], pad: number[], countIncludePad: boolean): Out;
@@ -58,6 +60,12 @@ export interface NativeTorch {
   /** [y, invstd]; with running mean and variance ids, also updates them in place. */
   bnTrain(x: number, eps: number, momentum: number, runningMean?: number, runningVar?: number): Out[];
   bnTrainBackward(dy: number, y: number, invstd: number): Out;
+  /** [y, relu(x), depthwise output, invstd] of BN(pointwise(depthwise(relu(x)))); with running mean and variance ids, also updates them in place. */
+  sepBlock(x: number, wDepthwise: number, wPointwise: number, stride: number[], pad: number[], dilation: number[], eps: number, momentum: number,
+    runningMean?: number, runningVar?: number): Out[];
+  /** [dx, dwDepthwise, dwPointwise] */
+  sepBlockBackward(dy: number, r: number, d: number, y: number, invstd: number, wDepthwise: number, wPointwise: number,
+    stride: number[], pad: number[], dilation: number[]): Out[];
   reluBackward(dy: number, y: number): Out;
   weightedSum(xs: number[], w: number): Out;
   weightedSumBackward(dy: number, xs: number[], w: number): Out[];

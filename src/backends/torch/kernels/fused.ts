@@ -9,7 +9,7 @@ function numbered(inputs: Record<string, unknown>, prefix = 'x'): string[] {
 
 export const FUSED_KERNELS = [
   'SnasConv', 'SnasConvBackward', 'SnasMaxPool', 'SnasMaxPoolBackward', 'SnasAvgPool', 'SnasAvgPoolBackward',
-  'SnasBatchNormTrain', 'SnasBatchNormTrainBackward', 'SnasReluBackward', 'SnasWeightedSum', 'SnasWeightedSumBackward',
+  'SnasBatchNormTrain', 'SnasBatchNormTrainBackward', 'SnasSepBlock', 'SnasSepBlockBackward', 'SnasReluBackward', 'SnasWeightedSum', 'SnasWeightedSumBackward',
   'SnasSgdStep',
 ] as const;
 
@@ -41,6 +41,17 @@ export function registerFusedKernels(): void {
   kernel('SnasBatchNormTrainBackward', (inputs, b) =>
     b.result(b.native.bnTrainBackward(b.id(input(inputs, 'dy', 'SnasBatchNormTrainBackward')),
       b.id(input(inputs, 'y', 'SnasBatchNormTrainBackward')), b.id(input(inputs, 'invstd', 'SnasBatchNormTrainBackward')))));
+  // Also updates runningMean and runningVar in place when given (see fusedSepBlock).
+  kernel('SnasSepBlock', (inputs, b, a) => {
+    const running = inputs.runningMean && inputs.runningVar ? [b.id(inputs.runningMean), b.id(inputs.runningVar)] : [];
+    return b.native.sepBlock(b.id(input(inputs, 'x', 'SnasSepBlock')), b.id(input(inputs, 'wd', 'SnasSepBlock')), b.id(input(inputs, 'wp', 'SnasSepBlock')),
+      [a.stride, a.stride], pads(a.pad), [a.dilation, a.dilation], a.eps, a.momentum, ...running).map((o) => b.result(o));
+  });
+  kernel('SnasSepBlockBackward', (inputs, b, a) => {
+    const id = (name: string) => b.id(input(inputs, name, 'SnasSepBlockBackward'));
+    return b.native.sepBlockBackward(id('dy'), id('r'), id('d'), id('y'), id('invstd'), id('wd'), id('wp'),
+      [a.stride, a.stride], pads(a.pad), [a.dilation, a.dilation]).map((o) => b.result(o));
+  });
   kernel('SnasReluBackward', (inputs, b) =>
     b.result(b.native.reluBackward(b.id(input(inputs, 'dy', 'SnasReluBackward')), b.id(input(inputs, 'y', 'SnasReluBackward')))));
   kernel('SnasWeightedSum', (inputs, b) =>

@@ -96,6 +96,7 @@ Napi::Object Module(Napi::Env env, Napi::Object exports) {
   registerMath(env, exports);
   registerShape(env, exports);
   registerNN(env, exports);
+  registerBlocks(env, exports);
   registerOptim(env, exports);
   return exports;
 }

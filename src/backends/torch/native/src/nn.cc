@@ -4,42 +4,10 @@
 #include <array>
 #include <limits>
 
-#include "table.h"
+#include "nn.h"
 
 namespace snas {
 namespace {
-
-struct Window {
-  std::vector<int64_t> stride, dilation;
-  int64_t top, bottom, left, right;
-  bool symmetric() const { return top == bottom && left == right; }
-  std::vector<int64_t> padding() const { return symmetric() ? std::vector<int64_t>{top, left} : std::vector<int64_t>{0, 0}; }
-  // Explicit padding of an NCHW tensor where ATen's symmetric padding cannot express it.
-  at::Tensor padInput(const at::Tensor& x, double value) const {
-    return symmetric() ? x : at::constant_pad_nd(x, {left, right, top, bottom}, value);
-  }
-  at::Tensor cropGrad(const at::Tensor& g) const {
-    if (symmetric()) return g;
-    return g.narrow(2, top, g.size(2) - top - bottom).narrow(3, left, g.size(3) - left - right);
-  }
-};
-
-Window window(const Napi::Value& stride, const Napi::Value& pad, const Napi::Value& dilation) {
-  auto p = ints(pad);
-  return Window{ints(stride), dilation.IsUndefined() ? std::vector<int64_t>{1, 1} : ints(dilation), p.at(0), p.at(1), p.at(2), p.at(3)};
-}
-
-// tfjs filters -> ATen weights: dense [kh, kw, ci, co] -> [co, ci, kh, kw];
-// depthwise [kh, kw, c, m] -> [c*m, 1, kh, kw] with groups = c.
-at::Tensor torchWeight(const at::Tensor& w, bool depthwise) {
-  if (!depthwise) return w.permute({3, 2, 0, 1});
-  return w.reshape({w.size(0), w.size(1), w.size(2) * w.size(3)}).permute({2, 0, 1}).unsqueeze(1);
-}
-
-at::Tensor tfjsWeightGrad(const at::Tensor& g, at::IntArrayRef wShape, bool depthwise) {
-  if (!depthwise) return g.permute({2, 3, 1, 0});
-  return g.squeeze(1).permute({1, 2, 0}).reshape(wShape);
-}
 
 at::Tensor tensorOrShape(const Napi::Value& v) {
   if (v.IsArray()) return at::empty(ints(v), at::TensorOptions().dtype(at::kFloat).device(device()));
@@ -48,28 +16,15 @@ at::Tensor tensorOrShape(const Napi::Value& v) {
 
 // conv(x, w, stride, pad[t, b, l, r], dilation, depthwise) -> y (NHWC)
 Napi::Value ConvK(const Napi::CallbackInfo& info) {
-  at::Tensor x = get(info[0]), w = get(info[1]);
-  Window win = window(info[2], info[3], info[4]);
-  bool depthwise = flag(info[5]);
-  int64_t groups = depthwise ? x.size(3) : 1;
-  at::Tensor y = at::convolution(win.padInput(nchw(x), 0), torchWeight(w, depthwise), {}, win.stride, win.padding(),
-                                 win.dilation, false, {0, 0}, groups);
-  return out(info.Env(), nhwc(y), F32);
+  return out(info.Env(), convForward(get(info[0]), get(info[1]), window(info[2], info[3], info[4]), flag(info[5])), F32);
 }
 
 // convBackward(dy, x | xShape, w | wShape, stride, pad, dilation, depthwise, needX, needW) -> [dx, dw]
 Napi::Value ConvBackwardK(const Napi::CallbackInfo& info) {
-  at::Tensor dy = get(info[0]), x = tensorOrShape(info[1]), w = tensorOrShape(info[2]);
-  Window win = window(info[3], info[4], info[5]);
-  bool depthwise = flag(info[6]);
-  std::array<bool, 3> mask{flag(info[7]), flag(info[8]), false};
-  int64_t groups = depthwise ? x.size(3) : 1;
-  at::Tensor xin = win.padInput(nchw(x), 0);
-  auto grads = at::convolution_backward(nchw(dy), xin, torchWeight(w, depthwise), c10::nullopt, win.stride,
-                                        win.padding(), win.dilation, false, {0, 0}, groups, mask);
-  at::Tensor dx = mask[0] ? nhwc(win.cropGrad(std::get<0>(grads))) : at::zeros({0});
-  at::Tensor dw = mask[1] ? tfjsWeightGrad(std::get<1>(grads), w.sizes(), depthwise) : at::zeros({0});
-  return outs(info.Env(), {dx, dw}, {F32, F32});
+  bool needX = flag(info[7]), needW = flag(info[8]);
+  auto [dx, dw] = convGrads(get(info[0]), tensorOrShape(info[1]), tensorOrShape(info[2]), window(info[3], info[4], info[5]),
+                            flag(info[6]), needX, needW);
+  return outs(info.Env(), {needX ? dx : at::zeros({0}), needW ? dw : at::zeros({0})}, {F32, F32});
 }
 
 // maxPool(x, k, stride, pad) -> [y, indices]; indices stay int64 natively (only the backward reads them).
@@ -124,39 +79,21 @@ Napi::Value AvgPoolBackwardK(const Napi::CallbackInfo& info) {
   return out(info.Env(), nhwc(dx), F32);
 }
 
-// Batch norm in training mode on NHWC data seen as rows [N*H*W, C]: column sums are a few
-// times faster here than ATen's batch norm on channels-last maps with few channels.
-at::Tensor rows(const at::Tensor& x) { return x.reshape({-1, x.size(-1)}); }
-
 // bnTrain(x, eps, momentum[, runningMean, runningVar]) -> [y, invstd]: batch statistics over N, H, W
 // (two passes), no affine; with the running statistics given, updates them in place.
 Napi::Value BnTrainK(const Napi::CallbackInfo& info) {
-  at::Tensor x = rows(get(info[0]));
-  double eps = num(info[1]);
-  double n = double(x.size(0));
-  at::Tensor mean = x.sum(0) / n;
-  at::Tensor centred = x - mean;
-  at::Tensor var = (centred * centred).sum(0) / n;
-  at::Tensor invstd = at::rsqrt(var + eps);
-  at::Tensor y = (centred * invstd).reshape(get(info[0]).sizes());
+  const at::Tensor& x = get(info[0]);
+  BatchStats s = bnForward(x, num(info[1]));
   if (info.Length() >= 5) {
-    // Running averages in place, PyTorch's rule: r = (1 - m) r + m batch, variance unbiased.
-    const double m = num(info[2]);
     at::Tensor runningMean = get(info[3]), runningVar = get(info[4]);
-    runningMean.lerp_(mean, m);
-    runningVar.lerp_(var * (n / std::max(1.0, n - 1)), m);
+    bnUpdateRunning(s, x.numel() / x.size(-1), num(info[2]), runningMean, runningVar);
   }
-  return outs(info.Env(), {y, invstd}, {F32, F32});
+  return outs(info.Env(), {s.y, s.invstd}, {F32, F32});
 }
 
 // bnTrainBackward(dy, y, invstd) -> dx = (dy - mean(dy) - y * mean(dy * y)) * invstd
 Napi::Value BnTrainBackwardK(const Napi::CallbackInfo& info) {
-  at::Tensor dy = rows(get(info[0])), y = rows(get(info[1])), invstd = get(info[2]);
-  double n = double(dy.size(0));
-  at::Tensor meanDy = dy.sum(0) / n;
-  at::Tensor meanDyY = (dy * y).sum(0) / n;
-  at::Tensor dx = ((dy - meanDy) - y * meanDyY) * invstd;
-  return out(info.Env(), dx.reshape(get(info[0]).sizes()), F32);
+  return out(info.Env(), bnBackward(get(info[0]), get(info[1]), get(info[2])), F32);
 }
 
 // reluBackward(dy, y) -> dy where y > 0, else 0
@@ -191,7 +128,71 @@ Napi::Value WeightedSumBackwardK(const Napi::CallbackInfo& info) {
 
 }  // namespace
 
+at::Tensor convForward(const at::Tensor& x, const at::Tensor& w, const Window& win, bool depthwise) {
+  if (depthwise && directDepthwiseFits(x, w)) {
+    return depthwiseForward(x, w, win.geometry(), win.outSize(x.size(1), w.size(0), 0), win.outSize(x.size(2), w.size(1), 1));
+  }
+  int64_t groups = depthwise ? x.size(3) : 1;
+  at::Tensor y = at::convolution(win.padInput(nchw(x), 0), torchWeight(w, depthwise), {}, win.stride, win.padding(),
+                                 win.dilation, false, {0, 0}, groups);
+  return nhwc(y);
+}
+
+std::pair<at::Tensor, at::Tensor> convGrads(const at::Tensor& dy, const at::Tensor& x, const at::Tensor& w, const Window& win,
+                                            bool depthwise, bool needX, bool needW) {
+  if (depthwise && directDepthwiseFits(x, w)) {
+    return {needX ? depthwiseBackwardInput(dy, x.sizes(), w, win.geometry()) : at::Tensor(),
+            needW ? depthwiseBackwardFilter(dy, x, w.sizes(), win.geometry()) : at::Tensor()};
+  }
+  int64_t groups = depthwise ? x.size(3) : 1;
+  std::array<bool, 3> mask{needX, needW, false};
+  auto grads = at::convolution_backward(nchw(dy), win.padInput(nchw(x), 0), torchWeight(w, depthwise), c10::nullopt, win.stride,
+                                        win.padding(), win.dilation, false, {0, 0}, groups, mask);
+  return {needX ? nhwc(win.cropGrad(std::get<0>(grads))) : at::Tensor(),
+          needW ? tfjsWeightGrad(std::get<1>(grads), w.sizes(), depthwise) : at::Tensor()};
+}
+
+// NHWC data seen as rows [N*H*W, C]: column sums are a few times faster here than ATen's batch
+// norm on channels-last maps with few channels.
+namespace {
+at::Tensor rows(const at::Tensor& x) { return x.reshape({-1, x.size(-1)}); }
+}  // namespace
+
+BatchStats bnForward(const at::Tensor& x, double eps) {
+  at::Tensor r = rows(x);
+  double n = double(r.size(0));
+  at::Tensor mean = r.sum(0) / n;
+  at::Tensor centred = r - mean;
+  at::Tensor var = (centred * centred).sum(0) / n;
+  at::Tensor invstd = at::rsqrt(var + eps);
+  return BatchStats{(centred * invstd).reshape(x.sizes()), invstd, mean, var};
+}
+
+void bnUpdateRunning(const BatchStats& s, int64_t count, double momentum, at::Tensor& runningMean, at::Tensor& runningVar) {
+  double n = double(count);
+  runningMean.lerp_(s.mean, momentum);
+  runningVar.lerp_(s.var * (n / std::max(1.0, n - 1)), momentum);
+}
+
+at::Tensor bnBackward(const at::Tensor& dyIn, const at::Tensor& yIn, const at::Tensor& invstd) {
+  at::Tensor dy = rows(dyIn), y = rows(yIn);
+  double n = double(dy.size(0));
+  at::Tensor meanDy = dy.sum(0) / n;
+  at::Tensor meanDyY = (dy * y).sum(0) / n;
+  return (((dy - meanDy) - y * meanDyY) * invstd).reshape(dyIn.sizes());
+}
+
+namespace {
+// direct([on]) -> whether the direct kernels (direct.cc) are used; with an argument, sets it first.
+Napi::Value DirectK(const Napi::CallbackInfo& info) {
+  if (info.Length() > 0) setDirectEnabled(flag(info[0]));
+  return Napi::Boolean::New(info.Env(), directEnabled());
+}
+
+}  // namespace
+
 void registerNN(Napi::Env env, Napi::Object& exports) {
+  exports.Set("direct", Napi::Function::New(env, DirectK));
   exports.Set("conv", Napi::Function::New(env, ConvK));
   exports.Set("convBackward", Napi::Function::New(env, ConvBackwardK));
   exports.Set("maxPool", Napi::Function::New(env, MaxPoolK));

@@ -46,6 +46,7 @@ using Register = void (*)(Napi::Env, Napi::Object&);
 void registerMath(Napi::Env env, Napi::Object& exports);
 void registerShape(Napi::Env env, Napi::Object& exports);
 void registerNN(Napi::Env env, Napi::Object& exports);
+void registerBlocks(Napi::Env env, Napi::Object& exports);
 void registerOptim(Napi::Env env, Napi::Object& exports);
 
 }  // namespace snas

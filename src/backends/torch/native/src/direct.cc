@@ -1,0 +1,221 @@
+// Direct kernels: plain loops over tfjs' own NHWC layout, for the shapes where ATen's general
+// implementations spend their time in layout conversions and dispatch rather than arithmetic
+// (depthwise convolution with a few channels: the supernet's separable and dilated ops).
+// Each output element is computed by one thread in a fixed order, so the results do not depend
+// on the number of threads. Used by nn.cc when enabled (see directEnabled).
+#include "direct.h"
+
+#include <ATen/Parallel.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+#include <utility>
+#include <vector>
+
+namespace snas {
+
+namespace {
+bool enabled = [] {
+  const char* v = std::getenv("SNAS_TORCH_DIRECT");
+  return !(v && std::string(v) == "0");
+}();
+}  // namespace
+
+// The filter's taps each repeated along a row of `pixels` pixels: rows[tap][p * c + ch] = w[tap][ch],
+// so that a stride-1 row of a map multiplies one contiguous run against one contiguous run.
+std::vector<float> tapRows(const float* w, int64_t taps, int64_t c, int64_t pixels) {
+  std::vector<float> rows(taps * pixels * c);
+  for (int64_t t = 0; t < taps; ++t)
+    for (int64_t p = 0; p < pixels; ++p) std::memcpy(&rows[(t * pixels + p) * c], w + t * c, c * sizeof(float));
+  return rows;
+}
+
+// The run [first, last) of output columns whose input column (ox + shift) lies in [0, width).
+inline std::pair<int64_t, int64_t> validRun(int64_t shift, int64_t outWidth, int64_t width) {
+  return {std::max<int64_t>(0, -shift), std::min<int64_t>(outWidth, width - shift)};
+}
+
+bool directEnabled() { return enabled; }
+void setDirectEnabled(bool on) { enabled = on; }
+
+bool directDepthwiseFits(const at::Tensor& x, const at::Tensor& w) {
+  // x [N, H, W, C] float on the CPU; w [k, k, C, 1] (channel multiplier 1).
+  return enabled && x.device().is_cpu() && x.scalar_type() == at::kFloat && w.scalar_type() == at::kFloat && x.dim() == 4 &&
+         w.dim() == 4 && w.size(3) == 1 && w.size(2) == x.size(3);
+}
+
+at::Tensor depthwiseForward(const at::Tensor& xIn, const at::Tensor& wIn, const Geometry& g, int64_t ho, int64_t wo) {
+  const at::Tensor x = xIn.contiguous(), w = wIn.contiguous();
+  const int64_t n = x.size(0), h = x.size(1), wd = x.size(2), c = x.size(3), kh = w.size(0), kw = w.size(1);
+  at::Tensor y = at::zeros({n, ho, wo, c}, x.options());
+  const float* xp = x.data_ptr<float>();
+  const float* wp = w.data_ptr<float>();
+  float* yp = y.data_ptr<float>();
+  if (g.strideW == 1) {
+    const std::vector<float> rows = tapRows(wp, kh * kw, c, wo);
+    at::parallel_for(0, n * ho, 1, [&](int64_t begin, int64_t end) {
+      for (int64_t r = begin; r < end; ++r) {
+        const int64_t b = r / ho, oy = r % ho;
+        float* out = yp + r * wo * c;
+        for (int64_t ky = 0; ky < kh; ++ky) {
+          const int64_t iy = oy * g.strideH - g.top + ky * g.dilationH;
+          if (iy < 0 || iy >= h) continue;
+          const float* in = xp + (b * h + iy) * wd * c;
+          for (int64_t kx = 0; kx < kw; ++kx) {
+            const int64_t shift = kx * g.dilationW - g.left;
+            const auto [first, last] = validRun(shift, wo, wd);
+            const float* f = rows.data() + (ky * kw + kx) * wo * c;
+            const float* src = in + shift * c;
+            for (int64_t j = first * c; j < last * c; ++j) out[j] += src[j] * f[j];
+          }
+        }
+      }
+    });
+    return y;
+  }
+  at::parallel_for(0, n * ho, 1, [&](int64_t begin, int64_t end) {
+    for (int64_t r = begin; r < end; ++r) {
+      const int64_t b = r / ho, oy = r % ho;
+      for (int64_t ox = 0; ox < wo; ++ox) {
+        float* out = yp + (r * wo + ox) * c;
+        for (int64_t ky = 0; ky < kh; ++ky) {
+          const int64_t iy = oy * g.strideH - g.top + ky * g.dilationH;
+          if (iy < 0 || iy >= h) continue;
+          for (int64_t kx = 0; kx < kw; ++kx) {
+            const int64_t ix = ox * g.strideW - g.left + kx * g.dilationW;
+            if (ix < 0 || ix >= wd) continue;
+            const float* in = xp + ((b * h + iy) * wd + ix) * c;
+            const float* f = wp + (ky * kw + kx) * c;
+            for (int64_t ch = 0; ch < c; ++ch) out[ch] += in[ch] * f[ch];
+          }
+        }
+      }
+    }
+  });
+  return y;
+}
+
+at::Tensor depthwiseBackwardInput(const at::Tensor& dyIn, at::IntArrayRef xShape, const at::Tensor& wIn, const Geometry& g) {
+  const at::Tensor dy = dyIn.contiguous(), w = wIn.contiguous();
+  const int64_t n = xShape[0], h = xShape[1], wd = xShape[2], c = xShape[3];
+  const int64_t ho = dy.size(1), wo = dy.size(2), kh = w.size(0), kw = w.size(1);
+  at::Tensor dx = at::zeros({n, h, wd, c}, dy.options());
+  const float* dyp = dy.data_ptr<float>();
+  const float* wp = w.data_ptr<float>();
+  float* dxp = dx.data_ptr<float>();
+  if (g.strideW == 1) {
+    const std::vector<float> rows = tapRows(wp, kh * kw, c, wd);
+    at::parallel_for(0, n * h, 1, [&](int64_t begin, int64_t end) {
+      for (int64_t r = begin; r < end; ++r) {
+        const int64_t b = r / h, iy = r % h;
+        float* out = dxp + r * wd * c;
+        for (int64_t ky = 0; ky < kh; ++ky) {
+          const int64_t ty = iy + g.top - ky * g.dilationH;
+          if (ty < 0 || ty % g.strideH != 0 || ty / g.strideH >= ho) continue;
+          const float* grad = dyp + (b * ho + ty / g.strideH) * wo * c;
+          for (int64_t kx = 0; kx < kw; ++kx) {
+            const int64_t shift = g.left - kx * g.dilationW;  // ox = ix + shift
+            const auto [first, last] = validRun(shift, wd, wo);
+            const float* f = rows.data() + (ky * kw + kx) * wd * c;
+            const float* src = grad + shift * c;
+            for (int64_t j = first * c; j < last * c; ++j) out[j] += src[j] * f[j];
+          }
+        }
+      }
+    });
+    return dx;
+  }
+  // Gathered per input pixel (no two threads write one element): input row iy takes the
+  // output rows oy with oy * stride - top + ky * dilation == iy.
+  at::parallel_for(0, n * h, 1, [&](int64_t begin, int64_t end) {
+    for (int64_t r = begin; r < end; ++r) {
+      const int64_t b = r / h, iy = r % h;
+      for (int64_t ix = 0; ix < wd; ++ix) {
+        float* out = dxp + (r * wd + ix) * c;
+        for (int64_t ky = 0; ky < kh; ++ky) {
+          const int64_t ty = iy + g.top - ky * g.dilationH;
+          if (ty < 0 || ty % g.strideH != 0) continue;
+          const int64_t oy = ty / g.strideH;
+          if (oy >= ho) continue;
+          for (int64_t kx = 0; kx < kw; ++kx) {
+            const int64_t tx = ix + g.left - kx * g.dilationW;
+            if (tx < 0 || tx % g.strideW != 0) continue;
+            const int64_t ox = tx / g.strideW;
+            if (ox >= wo) continue;
+            const float* grad = dyp + ((b * ho + oy) * wo + ox) * c;
+            const float* f = wp + (ky * kw + kx) * c;
+            for (int64_t ch = 0; ch < c; ++ch) out[ch] += grad[ch] * f[ch];
+          }
+        }
+      }
+    }
+  });
+  return dx;
+}
+
+at::Tensor depthwiseBackwardFilter(const at::Tensor& dyIn, const at::Tensor& xIn, at::IntArrayRef wShape, const Geometry& g) {
+  const at::Tensor dy = dyIn.contiguous(), x = xIn.contiguous();
+  const int64_t n = x.size(0), h = x.size(1), wd = x.size(2), c = x.size(3);
+  const int64_t ho = dy.size(1), wo = dy.size(2), kh = wShape[0], kw = wShape[1];
+  at::Tensor dw = at::zeros({kh, kw, c, 1}, x.options());
+  const float* dyp = dy.data_ptr<float>();
+  const float* xp = x.data_ptr<float>();
+  float* dwp = dw.data_ptr<float>();
+  if (g.strideW == 1) {
+    // Per tap, a row of wo * c float sums over every (image, output row), then one double sum per channel.
+    at::parallel_for(0, kh * kw, 1, [&](int64_t begin, int64_t end) {
+      std::vector<float> acc(wo * c);
+      for (int64_t tap = begin; tap < end; ++tap) {
+        const int64_t ky = tap / kw, kx = tap % kw;
+        const int64_t shift = kx * g.dilationW - g.left;
+        const auto [first, last] = validRun(shift, wo, wd);
+        std::fill(acc.begin(), acc.end(), 0.0f);
+        for (int64_t b = 0; b < n; ++b) {
+          for (int64_t oy = 0; oy < ho; ++oy) {
+            const int64_t iy = oy * g.strideH - g.top + ky * g.dilationH;
+            if (iy < 0 || iy >= h) continue;
+            const float* src = xp + (b * h + iy) * wd * c + shift * c;
+            const float* grad = dyp + (b * ho + oy) * wo * c;
+            for (int64_t j = first * c; j < last * c; ++j) acc[j] += src[j] * grad[j];
+          }
+        }
+        for (int64_t ch = 0; ch < c; ++ch) {
+          double total = 0;
+          for (int64_t p = 0; p < wo; ++p) total += acc[p * c + ch];
+          dwp[tap * c + ch] = static_cast<float>(total);
+        }
+      }
+    });
+    return dw;
+  }
+  // One tap per task: a tap's sum runs over every image and output row in order, each row
+  // summed in float and added to a double total.
+  at::parallel_for(0, kh * kw, 1, [&](int64_t begin, int64_t end) {
+    std::vector<float> row(c);
+    std::vector<double> total(c);
+    for (int64_t tap = begin; tap < end; ++tap) {
+      const int64_t ky = tap / kw, kx = tap % kw;
+      std::fill(total.begin(), total.end(), 0.0);
+      for (int64_t b = 0; b < n; ++b) {
+        for (int64_t oy = 0; oy < ho; ++oy) {
+          const int64_t iy = oy * g.strideH - g.top + ky * g.dilationH;
+          if (iy < 0 || iy >= h) continue;
+          std::fill(row.begin(), row.end(), 0.0f);
+          for (int64_t ox = 0; ox < wo; ++ox) {
+            const int64_t ix = ox * g.strideW - g.left + kx * g.dilationW;
+            if (ix < 0 || ix >= wd) continue;
+            const float* in = xp + ((b * h + iy) * wd + ix) * c;
+            const float* grad = dyp + ((b * ho + oy) * wo + ox) * c;
+            for (int64_t ch = 0; ch < c; ++ch) row[ch] += in[ch] * grad[ch];
+          }
+          for (int64_t ch = 0; ch < c; ++ch) total[ch] += row[ch];
+        }
+      }
+      for (int64_t ch = 0; ch < c; ++ch) dwp[tap * c + ch] = static_cast<float>(total[ch]);
+    }
+  });
+  return dw;
+}
+
+}  // namespace snas

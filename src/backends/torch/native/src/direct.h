@@ -1,0 +1,24 @@
+// Direct NHWC kernels (direct.cc): depthwise convolution forward and backward.
+#pragma once
+#include <ATen/ATen.h>
+
+namespace snas {
+
+// A window's geometry: stride, dilation, and the padding before the first row and column
+// (the padding after them follows from the output size).
+struct Geometry {
+  int64_t strideH, strideW, dilationH, dilationW, top, left;
+};
+
+// On unless SNAS_TORCH_DIRECT=0 (or setDirectEnabled(false), for tests that compare with ATen).
+bool directEnabled();
+void setDirectEnabled(bool on);
+
+// Whether the direct depthwise kernels take x [N, H, W, C] and w [k, k, C, 1] (float, CPU).
+bool directDepthwiseFits(const at::Tensor& x, const at::Tensor& w);
+
+at::Tensor depthwiseForward(const at::Tensor& x, const at::Tensor& w, const Geometry& g, int64_t ho, int64_t wo);
+at::Tensor depthwiseBackwardInput(const at::Tensor& dy, at::IntArrayRef xShape, const at::Tensor& w, const Geometry& g);
+at::Tensor depthwiseBackwardFilter(const at::Tensor& dy, const at::Tensor& x, at::IntArrayRef wShape, const Geometry& g);
+
+}  // namespace snas
