@@ -256,3 +256,35 @@ test('the direct depthwise kernels equal ATen\'s: forward, input and filter grad
     native.direct(before);
   }
 }));
+
+test('the direct batch norm kernels equal ATen\'s: output, mean, variance and input gradient, with and without a partial period', { skip }, () => keepingBackend(TORCH, async () => {
+  const native = loadAddon();
+  const before = native.direct();
+  // Channel counts whose period (lcm(C, 64) floats) divides the data or leaves a tail; one and several blocks.
+  const shapes: [number, number, number, number][] = [[3, 5, 5, 12], [2, 7, 7, 48], [4, 3, 3, 3], [64, 16, 16, 4], [8, 9, 9, 16]];
+  const run = (on: boolean, shape: [number, number, number, number]) => {
+    native.direct(on);
+    return tf.tidy(() => {
+      const x = tf.add(tf.mul(tf.randomNormal(shape, 0, 1, 'float32', shape[3]), 3), 1) as tf.Tensor4D;
+      const dy = tf.randomNormal(shape, 0, 1, 'float32', 11);
+      const running = { mean: tf.variable(tf.zeros([shape[3]])), variance: tf.variable(tf.ones([shape[3]])), momentum: 0.5 };
+      const y = ops.batchNormTrain(x, ops.BN_EPSILON, running);
+      const dx = tf.grad((a: tf.Tensor) => tf.sum(tf.mul(ops.batchNormTrain(a as tf.Tensor4D), dy)))(x);
+      const out = [y, dx, running.mean, running.variance].map((t) => Array.from(t.dataSync()));
+      tf.dispose([running.mean, running.variance]);
+      return out;
+    });
+  };
+  try {
+    for (const shape of shapes) {
+      const want = run(false, shape);
+      const got = run(true, shape);
+      ['output', 'input gradient', 'running mean', 'running variance'].forEach((what, i) => {
+        const err = scaledError(got[i]!, want[i]!);
+        assert.ok(err < 1e-5, `[${shape}]: ${what} differs by ${err.toExponential(2)}`);
+      });
+    }
+  } finally {
+    native.direct(before);
+  }
+}));

@@ -8,6 +8,9 @@
 #include <ATen/Parallel.h>
 
 #include <algorithm>
+#include <array>
+#include <cmath>
+#include <numeric>
 #include <cstdlib>
 #include <cstring>
 #include <utility>
@@ -216,6 +219,107 @@ at::Tensor depthwiseBackwardFilter(const at::Tensor& dyIn, const at::Tensor& xIn
     }
   });
   return dw;
+}
+
+namespace {
+
+// Batch norm over the rows of an NHWC map, on the flat data: a period of W = lcm(C, 64)
+// floats holds whole pixels, so a flat loop adds element t of each period into acc[t] (a loop
+// the compiler vectorises at any C), and acc folds into channels at the end. The data is cut
+// into fixed blocks of periods (whatever the number of threads), each summed in float and the
+// blocks added in order in double: the result does not depend on the thread count.
+int64_t period(int64_t c) { return std::lcm<int64_t>(c, 64) <= 4096 ? std::lcm<int64_t>(c, 64) : c; }
+
+// Per channel, the sum over every element of f(t, i) (t: position in the period, i: flat index).
+template <typename F>
+std::vector<double> channelSums(int64_t size, int64_t c, const F& f) {
+  const int64_t w = period(c), periods = size / w, perBlock = std::max<int64_t>(1, 16384 / w);
+  const int64_t blocks = (periods + perBlock - 1) / perBlock;
+  std::vector<float> partial((blocks + 1) * w, 0.0f);
+  at::parallel_for(0, blocks, 1, [&](int64_t begin, int64_t end) {
+    for (int64_t b = begin; b < end; ++b) {
+      float* acc = partial.data() + b * w;
+      for (int64_t p = b * perBlock; p < std::min(periods, (b + 1) * perBlock); ++p) {
+        const int64_t base = p * w;
+        for (int64_t t = 0; t < w; ++t) acc[t] += f(t, base + t);
+      }
+    }
+  });
+  float* tail = partial.data() + blocks * w;  // the last, partial period
+  for (int64_t i = periods * w; i < size; ++i) tail[i - periods * w] += f(i - periods * w, i);
+  std::vector<double> total(c, 0.0);
+  for (int64_t b = 0; b <= blocks; ++b)
+    for (int64_t t = 0; t < w; ++t) total[t % c] += partial[b * w + t];
+  return total;
+}
+
+// v[t % c] repeated over one period.
+std::vector<float> repeated(const std::vector<float>& v, int64_t c) {
+  std::vector<float> r(period(c));
+  for (size_t t = 0; t < r.size(); ++t) r[t] = v[t % c];
+  return r;
+}
+
+at::Tensor vectorOf(const std::vector<float>& v, const at::TensorOptions& o) {
+  at::Tensor t = at::empty({int64_t(v.size())}, o);
+  std::memcpy(t.data_ptr<float>(), v.data(), v.size() * sizeof(float));
+  return t;
+}
+
+// out[i] = f(t, i) over the flat data, period by period.
+template <typename F>
+void elementwise(int64_t size, int64_t c, float* out, const F& f) {
+  const int64_t w = period(c), periods = (size + w - 1) / w;
+  at::parallel_for(0, periods, std::max<int64_t>(1, 16384 / w), [&](int64_t begin, int64_t end) {
+    for (int64_t p = begin; p < end; ++p) {
+      const int64_t base = p * w, n = std::min(w, size - base);
+      for (int64_t t = 0; t < n; ++t) out[base + t] = f(t, base + t);
+    }
+  });
+}
+
+}  // namespace
+
+bool directRowsFit(const at::Tensor& x) { return enabled && x.device().is_cpu() && x.scalar_type() == at::kFloat; }
+
+std::array<at::Tensor, 4> batchNormRows(const at::Tensor& xIn, double eps) {
+  const at::Tensor x = xIn.contiguous();
+  const int64_t c = x.size(-1), size = x.numel(), rows = size / c;
+  const float* xp = x.data_ptr<float>();
+  const auto sum = channelSums(size, c, [&](int64_t, int64_t i) { return xp[i]; });
+  std::vector<float> mean(c), var(c), invstd(c);
+  for (int64_t j = 0; j < c; ++j) mean[j] = static_cast<float>(sum[j] / double(rows));
+  const std::vector<float> meanRep = repeated(mean, c);
+  const auto sq = channelSums(size, c, [&](int64_t t, int64_t i) {
+    const float d = xp[i] - meanRep[t];
+    return d * d;
+  });
+  for (int64_t j = 0; j < c; ++j) {
+    var[j] = static_cast<float>(sq[j] / double(rows));
+    invstd[j] = static_cast<float>(1.0 / std::sqrt(sq[j] / double(rows) + eps));
+  }
+  const std::vector<float> invRep = repeated(invstd, c);
+  at::Tensor y = at::empty(x.sizes(), x.options());
+  elementwise(size, c, y.data_ptr<float>(), [&](int64_t t, int64_t i) { return (xp[i] - meanRep[t]) * invRep[t]; });
+  return {y, vectorOf(invstd, x.options()), vectorOf(mean, x.options()), vectorOf(var, x.options())};
+}
+
+at::Tensor batchNormRowsBackward(const at::Tensor& dyIn, const at::Tensor& yIn, const at::Tensor& invstdIn) {
+  const at::Tensor dy = dyIn.contiguous(), y = yIn.contiguous(), invstdT = invstdIn.contiguous();
+  const int64_t c = y.size(-1), size = y.numel(), rows = size / c;
+  const float* dyp = dy.data_ptr<float>();
+  const float* yp = y.data_ptr<float>();
+  const auto sumDy = channelSums(size, c, [&](int64_t, int64_t i) { return dyp[i]; });
+  const auto sumDyY = channelSums(size, c, [&](int64_t, int64_t i) { return dyp[i] * yp[i]; });
+  std::vector<float> meanDy(c), meanDyY(c), invstd(invstdT.data_ptr<float>(), invstdT.data_ptr<float>() + c);
+  for (int64_t j = 0; j < c; ++j) {
+    meanDy[j] = static_cast<float>(sumDy[j] / double(rows));
+    meanDyY[j] = static_cast<float>(sumDyY[j] / double(rows));
+  }
+  const std::vector<float> a = repeated(meanDy, c), b = repeated(meanDyY, c), s = repeated(invstd, c);
+  at::Tensor dx = at::empty(y.sizes(), y.options());
+  elementwise(size, c, dx.data_ptr<float>(), [&](int64_t t, int64_t i) { return (dyp[i] - a[t] - yp[i] * b[t]) * s[t]; });
+  return dx;
 }
 
 }  // namespace snas

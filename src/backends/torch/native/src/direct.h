@@ -1,6 +1,9 @@
-// Direct NHWC kernels (direct.cc): depthwise convolution forward and backward.
+// Direct NHWC kernels (direct.cc): depthwise convolution, and training-mode batch norm, forward
+// and backward.
 #pragma once
 #include <ATen/ATen.h>
+
+#include <array>
 
 namespace snas {
 
@@ -20,5 +23,11 @@ bool directDepthwiseFits(const at::Tensor& x, const at::Tensor& w);
 at::Tensor depthwiseForward(const at::Tensor& x, const at::Tensor& w, const Geometry& g, int64_t ho, int64_t wo);
 at::Tensor depthwiseBackwardInput(const at::Tensor& dy, at::IntArrayRef xShape, const at::Tensor& w, const Geometry& g);
 at::Tensor depthwiseBackwardFilter(const at::Tensor& dy, const at::Tensor& x, at::IntArrayRef wShape, const Geometry& g);
+
+// Whether the row kernels (batch norm) take x: float on the CPU, direct kernels on.
+bool directRowsFit(const at::Tensor& x);
+// Batch norm over every axis but the last, no affine: [y, invstd, mean, biased variance]; and dx.
+std::array<at::Tensor, 4> batchNormRows(const at::Tensor& x, double eps);
+at::Tensor batchNormRowsBackward(const at::Tensor& dy, const at::Tensor& y, const at::Tensor& invstd);
 
 }  // namespace snas

@@ -159,6 +159,10 @@ at::Tensor rows(const at::Tensor& x) { return x.reshape({-1, x.size(-1)}); }
 }  // namespace
 
 BatchStats bnForward(const at::Tensor& x, double eps) {
+  if (directRowsFit(x)) {
+    auto [y, invstd, mean, var] = batchNormRows(x, eps);
+    return BatchStats{y, invstd, mean, var};
+  }
   at::Tensor r = rows(x);
   double n = double(r.size(0));
   at::Tensor mean = r.sum(0) / n;
@@ -175,6 +179,7 @@ void bnUpdateRunning(const BatchStats& s, int64_t count, double momentum, at::Te
 }
 
 at::Tensor bnBackward(const at::Tensor& dyIn, const at::Tensor& yIn, const at::Tensor& invstd) {
+  if (directRowsFit(yIn)) return batchNormRowsBackward(dyIn, yIn, invstd);
   at::Tensor dy = rows(dyIn), y = rows(yIn);
   double n = double(dy.size(0));
   at::Tensor meanDy = dy.sum(0) / n;
