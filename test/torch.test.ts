@@ -12,7 +12,7 @@ import { buildSnasStep, type StepShape } from '../src/bench/snas-step.js';
 import { Sgd } from '../src/optim/sgd.js';
 import { BatchNorm } from '../src/nn/layers.js';
 import { Init } from '../src/nn/module.js';
-import { SepConv } from '../src/space/ops.js';
+import { Pool, SepConv } from '../src/space/ops.js';
 import * as ops from '../src/ops/index.js';
 
 let reason = '';
@@ -193,18 +193,18 @@ async function runningStatsAfterTwoBatches(): Promise<number[][]> {
   }
 }
 
-/** Each running statistic of a search-cell sep_conv_3x3 (two fused blocks on torch) after two training batches, by name. */
+/** Each running statistic of search-cell ops (sep_conv_3x3: two fused blocks on torch; the pools: one each) after two training batches, by name. */
 async function sepConvRunningStats(): Promise<[string, number[]][]> {
-  const op = new SepConv(3, 3, 2, false, new Init(4));
+  const cellOps = [new SepConv(3, 3, 2, false, new Init(4)), new Pool('max', 3, 2, true, false), new Pool('avg', 3, 1, true, false)];
   try {
-    for (const seed of [1, 2]) tf.tidy(() => op.forward(tf.randomNormal([2, 6, 6, 3], 1, 2, 'float32', seed), { training: true }));
-    return op.namedVariables().filter(([name]) => name.includes('running')).map(([name, v]) => [name, Array.from(v.dataSync())]);
+    for (const seed of [1, 2]) tf.tidy(() => cellOps.forEach((op) => op.forward(tf.randomNormal([2, 6, 6, 3], 1, 2, 'float32', seed), { training: true })));
+    return cellOps.flatMap((op, i) => op.namedVariables().filter(([name]) => name.includes('running')).map(([name, v]) => [`${i}.${name}`, Array.from(v.dataSync())] as [string, number[]]));
   } finally {
-    op.dispose();
+    cellOps.forEach((op) => op.dispose());
   }
 }
 
-test('batch norm running statistics updated in place by the fused torch kernels (batch norm, separable block) equal the tfjs-op update on cpu', { skip }, () => keepingBackend(undefined, async () => {
+test('batch norm running statistics updated in place by the fused torch kernels (batch norm, separable block, pool block) equal the tfjs-op update on cpu', { skip }, () => keepingBackend(undefined, async () => {
   await tf.setBackend('cpu');
   const want = await runningStatsAfterTwoBatches();
   const wantSep = await sepConvRunningStats();
@@ -213,7 +213,7 @@ test('batch norm running statistics updated in place by the fused torch kernels 
   const gotSep = await sepConvRunningStats();
   want.forEach((w, i) => assert.ok(scaledError(got[i]!, w) < 1e-5, `${i ? 'variance' : 'mean'}: ${got[i]} vs ${w}`));
   assert.notDeepEqual(want[1], [1, 1, 1], 'the running variance moved');
-  assert.equal(wantSep.length, 4, 'two blocks, a mean and a variance each');
+  assert.equal(wantSep.length, 8, 'four batch norms (two blocks, two pools), a mean and a variance each');
   wantSep.forEach(([name, w], i) => {
     assert.equal(gotSep[i]![0], name);
     assert.ok(scaledError(gotSep[i]![1], w) < 1e-5, `${name}: ${gotSep[i]![1]} vs ${w}`);

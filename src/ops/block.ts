@@ -1,12 +1,13 @@
-// The separable and dilated convolutions' building block in training mode: ReLU, depthwise
-// convolution, pointwise convolution, batch norm without affine parameters. One fused op where
-// the backend has it (one native call forward and one backward); the four ops otherwise, which
-// the fused one is tested against.
+// The search cell's blocks in training mode, batch norm without affine parameters: ReLU,
+// depthwise convolution, pointwise convolution, BN (the separable and dilated convolutions);
+// 3x3 pooling, BN (the pools). One fused op where the backend has it (one native call forward
+// and one backward); the ops one by one otherwise, which the fused ones are tested against.
 import type * as tf from '@tensorflow/tfjs';
 import { relu } from './combine.js';
 import { depthwiseConv2d, pointwiseConv } from './conv.js';
-import { fusedSepBlock, hasFusedKernels } from './fused.js';
+import { fusedPoolBlock, fusedSepBlock, hasFusedKernels } from './fused.js';
 import { batchNormTrain, type RunningStats } from './norm.js';
+import { avgPool3x3, maxPool3x3 } from './pool.js';
 
 export interface SepBlockOptions {
   stride: number;
@@ -21,4 +22,10 @@ export function sepBlock(x: tf.Tensor4D, wd: tf.Tensor4D, wp: tf.Tensor4D, opts:
   if (hasFusedKernels()) return fusedSepBlock(x, wd, wp, opts, running);
   const d = depthwiseConv2d(relu(x), wd, { stride: opts.stride, pad: opts.pad, dilation: opts.dilation });
   return batchNormTrain(pointwiseConv(d, wp), opts.eps, running);
+}
+
+/** BN(3x3 max or average pooling, padding 1, excluded from the average). */
+export function poolBlock(x: tf.Tensor4D, kind: 'max' | 'avg', stride: number, eps: number, running?: RunningStats): tf.Tensor4D {
+  if (hasFusedKernels()) return fusedPoolBlock(x, kind, 3, stride, 1, eps, running);
+  return batchNormTrain(kind === 'max' ? maxPool3x3(x, stride) : avgPool3x3(x, stride), eps, running);
 }

@@ -117,6 +117,24 @@ export function fusedSepBlock(x: tf.Tensor4D, wd: tf.Tensor4D, wp: tf.Tensor4D, 
   });
 }
 
+/** BN(k x k max or average pooling) in training mode without affine parameters (average: padding excluded), one native call each way. */
+export function fusedPoolBlock(x: tf.Tensor4D, kind: 'max' | 'avg', k: number, stride: number, pad: number, eps: number, running?: RunningStats): tf.Tensor4D {
+  const attrs = { max: kind === 'max', k, stride, pad, eps, momentum: running?.momentum ?? 0 };
+  if (running) {
+    ownStorage(running.mean);
+    ownStorage(running.variance);
+  }
+  return withGradient<tf.Tensor4D>([x], ([xi], save) => {
+    const stats: Record<string, tf.Tensor> = running ? { runningMean: running.mean, runningVar: running.variance } : {};
+    const [y, invstd, indices] = run('SnasPoolBlock', { x: xi!, ...stats }, attrs) as tf.Tensor[];
+    save(indices ? [xi!, y!, invstd!, indices] : [xi!, y!, invstd!]);
+    return {
+      value: y as tf.Tensor4D,
+      gradFunc: (dy, [xs, ys, s, idx]) => run('SnasPoolBlockBackward', { dy, x: xs!, y: ys!, invstd: s!, ...(idx ? { indices: idx } : {}) }, attrs),
+    };
+  });
+}
+
 /** ReLU whose gradient is one kernel (tfjs' is step, cast and multiply). */
 export function fusedRelu<T extends tf.Tensor>(x: T): T {
   return withGradient<T>([x], ([xi], save) => {

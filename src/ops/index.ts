@@ -6,7 +6,7 @@ export type { ConvOptions, DepthwiseOptions } from './conv.js';
 export { avgPool3x3, avgPoolValid, maxPool3x3 } from './pool.js';
 export { batchNormTrain, BN_EPSILON } from './norm.js';
 export type { RunningStats } from './norm.js';
-export { sepBlock } from './block.js';
+export { poolBlock, sepBlock } from './block.js';
 export type { SepBlockOptions } from './block.js';
 export { correctCount, softmaxCrossEntropy } from './loss.js';
 export { padSpatial } from './layout.js';

@@ -96,6 +96,9 @@ export class Pool extends CellOp {
   }
 
   forward(x: tf.Tensor4D, ctx: Ctx): tf.Tensor4D {
+    if (this.bn && ctx.training && !ctx.trace && !this.bn.affine) {
+      return ops.poolBlock(x, this.kind, this.stride, ops.BN_EPSILON, this.bn.runningStats());
+    }
     const y = this.kind === 'max' ? maxPool3x3(x, this.stride, ctx) : avgPool3x3(x, this.stride, ctx);
     return this.bn ? this.bn.forward(y, ctx) : y;
   }

@@ -63,6 +63,10 @@ export interface NativeTorch {
   /** [y, relu(x), depthwise output, invstd] of BN(pointwise(depthwise(relu(x)))); with running mean and variance ids, also updates them in place. */
   sepBlock(x: number, wDepthwise: number, wPointwise: number, stride: number[], pad: number[], dilation: number[], eps: number, momentum: number,
     runningMean?: number, runningVar?: number): Out[];
+  /** [y, invstd(, indices for max)] of BN(3x3 pooling); with running mean and variance ids, also updates them in place. */
+  poolBlock(x: number, max: boolean, k: number[], stride: number[], pad: number[], eps: number, momentum: number,
+    runningMean?: number, runningVar?: number): Out[];
+  poolBlockBackward(dy: number, x: number, y: number, invstd: number, indices: number, max: boolean, k: number[], stride: number[], pad: number[]): Out;
   /** [dx, dwDepthwise, dwPointwise] */
   sepBlockBackward(dy: number, r: number, d: number, y: number, invstd: number, wDepthwise: number, wPointwise: number,
     stride: number[], pad: number[], dilation: number[]): Out[];

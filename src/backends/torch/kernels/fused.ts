@@ -9,7 +9,7 @@ function numbered(inputs: Record<string, unknown>, prefix = 'x'): string[] {
 
 export const FUSED_KERNELS = [
   'SnasConv', 'SnasConvBackward', 'SnasMaxPool', 'SnasMaxPoolBackward', 'SnasAvgPool', 'SnasAvgPoolBackward',
-  'SnasBatchNormTrain', 'SnasBatchNormTrainBackward', 'SnasSepBlock', 'SnasSepBlockBackward', 'SnasReluBackward', 'SnasWeightedSum', 'SnasWeightedSumBackward',
+  'SnasBatchNormTrain', 'SnasBatchNormTrainBackward', 'SnasSepBlock', 'SnasSepBlockBackward', 'SnasPoolBlock', 'SnasPoolBlockBackward', 'SnasReluBackward', 'SnasWeightedSum', 'SnasWeightedSumBackward',
   'SnasSgdStep',
 ] as const;
 
@@ -51,6 +51,17 @@ export function registerFusedKernels(): void {
     const id = (name: string) => b.id(input(inputs, name, 'SnasSepBlockBackward'));
     return b.native.sepBlockBackward(id('dy'), id('r'), id('d'), id('y'), id('invstd'), id('wd'), id('wp'),
       [a.stride, a.stride], pads(a.pad), [a.dilation, a.dilation]).map((o) => b.result(o));
+  });
+  // Also updates runningMean and runningVar in place when given (see fusedPoolBlock).
+  kernel('SnasPoolBlock', (inputs, b, a) => {
+    const running = inputs.runningMean && inputs.runningVar ? [b.id(inputs.runningMean), b.id(inputs.runningVar)] : [];
+    return b.native.poolBlock(b.id(input(inputs, 'x', 'SnasPoolBlock')), a.max, [a.k, a.k], [a.stride, a.stride], pads(a.pad), a.eps, a.momentum, ...running)
+      .map((o) => b.result(o));
+  });
+  kernel('SnasPoolBlockBackward', (inputs, b, a) => {
+    const id = (name: string) => b.id(input(inputs, name, 'SnasPoolBlockBackward'));
+    return b.result(b.native.poolBlockBackward(id('dy'), id('x'), id('y'), id('invstd'), a.max ? id('indices') : -1, a.max,
+      [a.k, a.k], [a.stride, a.stride], pads(a.pad)));
   });
   kernel('SnasReluBackward', (inputs, b) =>
     b.result(b.native.reluBackward(b.id(input(inputs, 'dy', 'SnasReluBackward')), b.id(input(inputs, 'y', 'SnasReluBackward')))));
