@@ -127,6 +127,11 @@ before(async () => {
   for (const [f, text] of [['run.json', `{"status":"finished","command":"snas search ${results}/runs/search/x.yaml --out ${results}/runs/search/snas-mild-smoke-seed0"}`], ['config.yaml', `seed: 0\ngenotype: ${results}/runs/search/y/genotype.json\nroot: ${results}\n`], ['metrics.csv', 'epoch,acc\n0,0.5\n'], ['genotype.json', '{}'], ['checkpoint.bin', 'x'.repeat(1000)], ['alpha_history.jsonl', '{}\n']] as const) {
     writeFileSync(join(run, f), text);
   }
+  const training = join(results, 'runs', 'train', 'cifar10-SNAS_mild-smoke-seed0');
+  mkdirSync(training, { recursive: true });
+  for (const [f, text] of [['run.json', '{"status":"finished"}'], ['result.json', '{"test_acc":0.5}'], ['metrics.csv', 'epoch,test_acc\n0,0.5\n'], ['checkpoint.bin', 'x']] as const) {
+    writeFileSync(join(training, f), text);
+  }
   built = await buildSupplementary(results);
 });
 
@@ -143,7 +148,8 @@ test('buildSupplementary writes the folder and zip: shared assets, tables in thr
     'assets/plotly.min.js', 'assets/mathjax-tex-svg-full.js', 'notebooks/05-search.html', 'notebooks/05-search.ipynb',
     'tables/table1.csv', 'tables/table1.md', 'tables/table1.tex', 'figures/param_free_normal.pdf', 'figures/param_free_normal.svg',
     'figures/param_free_normal.json', 'figures/param_free_normal.html', 'runs/search/snas-mild-smoke-seed0/metrics.csv',
-    'runs/search/snas-mild-smoke-seed0/config.yaml', 'runs/search/snas-mild-smoke-seed0/genotype.json']) {
+    'runs/search/snas-mild-smoke-seed0/config.yaml', 'runs/search/snas-mild-smoke-seed0/genotype.json',
+    'runs/train/cifar10-SNAS_mild-smoke-seed0/result.json', 'runs/train/cifar10-SNAS_mild-smoke-seed0/metrics.csv']) {
     assert.ok(files.has(f), `${f} is in the archive`);
   }
   assert.ok(!names.some((n) => /checkpoint|alpha_history/.test(n)), 'no checkpoints or per-step histories');

@@ -28,8 +28,8 @@ export const ZIP = 'supplementary.zip';
 /** The zip's one top folder. */
 const ZIP_ROOT = 'snas-lab-supplementary';
 
-/** What of a run folder the archive keeps: what it was asked, what it measured, what it found. Checkpoints and per-step histories stay home. */
-const RUN_FILES = ['config.yaml', 'run.json', 'metrics.csv', 'timing.csv', 'genotype.json', 'alphas.json', 'environment.json'];
+/** What of a run folder the archive keeps: what it was asked, what it measured (a training's final result.json too), what it found. Checkpoints and per-step histories stay home. */
+const RUN_FILES = ['config.yaml', 'run.json', 'metrics.csv', 'timing.csv', 'result.json', 'genotype.json', 'alphas.json', 'environment.json'];
 
 export interface BuildOptions {
   /** One-file notebook pages (today's), instead of pages sharing assets/. */
@@ -159,7 +159,7 @@ Open \`index.html\` (it and everything it links work offline).
 - \`notebooks/\`: the ${counts.notebooks} executed notebooks, as .ipynb and as HTML.
 - \`tables/\`: ${counts.tables} tables as CSV, Markdown and LaTeX (booktabs); \`tables.tex\` inputs them all.
 - \`figures/\`: ${counts.figures} figures as plotly specs (.json), interactive pages, SVG and PDF; \`figures.tex\` includes them all.
-- \`runs/\`: the ${counts.runs} search and training runs: config, metrics per epoch, timing, derived genotype (checkpoints left out).
+- \`runs/\`: the ${counts.runs} search and training runs: config, metrics per epoch, timing, a training's final result, derived genotype (checkpoints left out).
 - \`environment.json\`: packages, machine, backend and commit; \`run.json\`: the notebooks and their times.
 - \`assets/\`: plotly.js and MathJax, shared by the pages.
 - \`MANIFEST.sha256\`: the SHA-256 of every other file; \`sha256sum -c MANIFEST.sha256\` verifies them.
