@@ -21,6 +21,7 @@ import { SearchNetwork } from '../src/networks/search.js';
 import { DECISIONS, EnasController, decisionsToGenotype } from '../src/search/enas-controller.js';
 import { EnasSearch } from '../src/search/enas.js';
 import { runSearch } from '../src/search/run.js';
+import { settleStep } from '../src/search/strategy.js';
 import { NaspSearch, binarise } from '../src/search/nasp.js';
 import { unrolledAlphaGrads } from '../src/search/unrolled.js';
 import { PRIMITIVES, edgeIndex } from '../src/space/primitives.js';
@@ -141,7 +142,7 @@ test('the DARTS architecture step leaves every network variable as it found it',
   const d = new DartsSearch(searchConfig('darts-2nd', 'darts', { layers: 3, channels: 2 }), 1, RGB);
   const [train, val] = [batch(1), batch(2)];
   try {
-    await d.trainStep({ batch: train, archBatch: val, clock: CLOCK, lr: 0.05, seed: 0 });
+    await settleStep(await d.trainStep({ batch: train, archBatch: val, clock: CLOCK, lr: 0.05, seed: 0 }));
     const before = d.net.namedVariables().map(([, v]) => Array.from(v.dataSync()));
     const alphasBefore = Array.from(d.arch.logAlpha.normal.dataSync());
     tf.dispose(Object.values(d.secondOrderGrads(train, val, 0.05)));
@@ -166,7 +167,7 @@ test('NASP binarises alpha two edges per node, clips it to [0, 1], and its weigh
     assert.equal(bin.normal.edges.length, 8);
     const named = new Map(n.net.namedVariables());
     const before = new Map([...named].map(([k, v]) => [k, v.dataSync().slice()]));
-    await n.trainStep({ batch: train, archBatch: val, clock: CLOCK, lr: 0.1, seed: 0 });
+    await settleStep(await n.trainStep({ batch: train, archBatch: val, clock: CLOCK, lr: 0.1, seed: 0 }));
     const after = await n.archValues();
     for (const rows of [after.normal, after.reduce]) for (const r of rows) for (const v of r) assert.ok(v >= 0 && v <= 1, `alpha ${v} left [0, 1]`);
     assert.ok(after.normal.some((r) => r.some((v) => v === 0 || v === 1)), 'a large step clips some alpha to a bound');

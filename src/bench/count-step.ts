@@ -2,6 +2,7 @@
 // backend) native calls. Counted over a separate step after the timed ones, since the counting
 // wrappers cost time of their own.
 import * as tf from '@tensorflow/tfjs';
+import { hostReads } from '../backends/torch/index.js';
 import { profileNative } from '../backends/torch/profile.js';
 
 export interface StepCounts {
@@ -11,6 +12,8 @@ export interface StepCounts {
   tensors: number;
   /** Calls into the native addon; undefined off the torch backend. */
   native_calls?: number;
+  /** Reads back to the host (torch), the step's loss included; undefined off the torch backend. */
+  host_reads?: number;
 }
 
 type Engine = { runKernelFunc: (...a: unknown[]) => unknown; trackTensor: (...a: unknown[]) => unknown };
@@ -23,6 +26,7 @@ export async function countStep(step: () => Promise<void>): Promise<StepCounts> 
   const { runKernelFunc, trackTensor } = engine;
   let kernels = 0;
   let tensors = 0;
+  const reads0 = hostReads();
   engine.runKernelFunc = function (this: unknown, ...a: unknown[]) {
     kernels++;
     return runKernelFunc.apply(this, a);
@@ -38,6 +42,9 @@ export async function countStep(step: () => Promise<void>): Promise<StepCounts> 
     engine.trackTensor = trackTensor;
   }
   const counts: StepCounts = { tfjs_kernels: kernels, tensors };
-  if (native) counts.native_calls = native.rows().reduce((s, r) => s + r.calls, 0);
+  if (native) {
+    counts.native_calls = native.rows().reduce((s, r) => s + r.calls, 0);
+    counts.host_reads = hostReads() - reads0;
+  }
   return counts;
 }

@@ -2,7 +2,7 @@
 // PyTorch peer) under a time limit, and turns whatever happened into a row.
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { projectRoot } from '../util/root.js';
+import { bundleInfo, projectRoot } from '../util/root.js';
 import { peerArgs, peerMissing, peerPython } from './peer.js';
 import type { StepShape } from './snas-step.js';
 import type { WorkerRequest, WorkerResult } from './step-worker.js';
@@ -31,6 +31,7 @@ export interface Measurement {
   tfjs_kernels?: number;
   tensors?: number;
   native_calls?: number;
+  host_reads?: number;
 }
 
 interface ChildOutcome {
@@ -84,14 +85,17 @@ function failure(m: Measurement, out: ChildOutcome, timeoutS: number): Measureme
 
 export async function measureBackend(req: WorkerRequest, timeoutS: number): Promise<Measurement> {
   const m = base(req.backend, req.shape);
-  const worker = join(projectRoot(), 'src', 'bench', 'step-worker.ts');
-  const out = await runChild(process.execPath, ['--import', 'tsx', worker, JSON.stringify(req)], timeoutS);
+  // In a bundle (npm run gpu-bundle) the worker is bundled JavaScript beside the CLI.
+  const bundled = bundleInfo()?.step_worker;
+  const worker = bundled ? [join(projectRoot(), bundled)] : ['--import', 'tsx', join(projectRoot(), 'src', 'bench', 'step-worker.ts')];
+  const out = await runChild(process.execPath, [...worker, JSON.stringify(req)], timeoutS);
   const r = out.code === 0 ? (lastJsonLine(out.stdout) as WorkerResult | undefined) : undefined;
   if (!r) return failure(m, out, timeoutS);
   return {
     ...m, median_ms: r.median_ms, min_ms: r.min_ms, max_ms: r.max_ms, steps: r.times_ms.length,
     images_per_s: (req.shape.batch / r.median_ms) * 1000, peak_rss_mb: r.peak_rss_mb, loss: r.loss, ...(r.profile ? { profile: r.profile } : {}),
     tfjs_kernels: r.counts.tfjs_kernels, tensors: r.counts.tensors, ...(r.counts.native_calls !== undefined ? { native_calls: r.counts.native_calls } : {}),
+    ...(r.counts.host_reads !== undefined ? { host_reads: r.counts.host_reads } : {}),
   };
 }
 

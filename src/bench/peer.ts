@@ -28,6 +28,9 @@ export function peerArgs(shape: StepShape, steps: number, warmup: number, thread
   const args = [peerScript(), '--batch', String(shape.batch), '--channels', String(shape.channels), '--layers', String(shape.layers),
     '--size', String(shape.size), '--steps', String(steps), '--warmup', String(warmup), '--threads', String(threads)];
   if (shape.what === 'edge') args.push('--edge');
+  // The peer runs where our torch backend runs (SNAS_TORCH_DEVICE), timed with cuda.synchronize on a GPU.
+  const device = process.env.SNAS_TORCH_DEVICE;
+  if (device && device !== 'cpu') args.push('--device', device);
   return args;
 }
 

@@ -5,7 +5,6 @@
 // whose SVG and PDF are both newer than its spec is left as it is.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
 import { writeAtomic, writeAtomicBytes } from '../util/files.js';
 import { chromiumBinary } from '../runs/environment.js';
 import { withDefaults } from './figure.js';
@@ -45,6 +44,7 @@ export async function exportFigures(dir: string, opts: { width?: number; log?: (
     return !fresh(spec.replace(/\.json$/, '.svg'), spec) || !fresh(spec.replace(/\.json$/, '.pdf'), spec);
   });
   if (stale.length === 0) return [];
+  const { chromium } = await import('playwright-core');
   const browser = await chromium.launch({ executablePath: chromiumPath(), headless: true, args: FLAGS });
   const written: string[] = [];
   try {

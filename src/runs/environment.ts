@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { BackendChoice } from '../backends/index.js';
 import { torchInfo } from '../backends/torch/index.js';
-import { packageJson, projectRoot } from '../util/root.js';
+import { bundleInfo, packageJson, projectRoot } from '../util/root.js';
 
 export interface EnvironmentRecord {
   backend: { name: string; tfjs: string; chosen_by: string; skipped: { name: string; reason: string }[] };
@@ -22,7 +22,8 @@ export interface EnvironmentRecord {
 /** Installed version of a package (read from its package.json), or 'not installed'. */
 export function installedVersion(name: string): string {
   const file = join(projectRoot(), 'node_modules', name, 'package.json');
-  if (!existsSync(file)) return 'not installed';
+  const bundled = bundleInfo()?.versions[name];
+  if (!existsSync(file)) return bundled ? `${bundled} (bundled)` : 'not installed';
   return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
 }
 
@@ -50,6 +51,16 @@ function chromiumVersion(): string {
   }
 }
 
+/** The GPUs' names, driver and memory as nvidia-smi reports them (one line per GPU). */
+function gpuName(): string {
+  try {
+    return execFileSync('nvidia-smi', ['--query-gpu=name,driver_version,memory.total', '--format=csv,noheader'],
+      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 10_000 }).trim().split('\n').join('; ');
+  } catch {
+    return 'unknown (nvidia-smi did not answer)';
+  }
+}
+
 export function environmentRecord(backend: BackendChoice, extra: { scale?: string; seed?: number } = {}): EnvironmentRecord {
   const versions: Record<string, string> = {
     'snas-lab': packageJson().version,
@@ -65,6 +76,10 @@ export function environmentRecord(backend: BackendChoice, extra: { scale?: strin
     versions.libtorch = torch.torch;
     versions['libtorch threads'] = String(torch.threads);
     versions['libtorch device'] = torch.device;
+    versions['libtorch from'] = torch.from;
+    if (torch.cuda) versions.cuda = torch.cuda;
+    if (torch.cudnn) versions.cudnn = torch.cudnn;
+    if (torch.device.startsWith('cuda')) versions.gpu = gpuName();
   }
   const status = git(['status', '--porcelain', '--untracked-files=no']);
   const cpus = os.cpus();
@@ -79,7 +94,7 @@ export function environmentRecord(backend: BackendChoice, extra: { scale?: strin
       memory_gib: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
       hostname: os.hostname(),
     },
-    git: { commit: git(['rev-parse', 'HEAD']), dirty: status === null ? null : status.length > 0 },
+    git: { commit: git(['rev-parse', 'HEAD']) ?? bundleInfo()?.commit ?? null, dirty: status === null ? null : status.length > 0 },
     ...extra,
     recorded_at: new Date().toISOString(),
   };

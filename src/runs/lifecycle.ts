@@ -11,18 +11,18 @@ import type * as tf from '@tensorflow/tfjs';
 import { csvText, type CsvValue } from '../util/csv.js';
 import { CheckpointError, restoreRunState, saveRunState } from './checkpoint.js';
 import { FILES, RunDir, type RunOptions, type RunStatus } from './dir.js';
+import { PendingSteps, READ_EVERY, type StepTensors } from './pending-steps.js';
 import type { ProgressStep } from './progress.js';
 
 /** The loss became NaN or infinite: the run stops and keeps its last good checkpoint. */
 export class RunDiverged extends Error {}
 
-/** What a training step reports: the loss it trained on, correct predictions, images, and sums the record averages over steps. */
-export interface StepOutcome {
-  loss: number;
-  correct: number;
-  count: number;
-  sums?: Record<string, number>;
-}
+/**
+ * What a training step reports: the loss it trained on, correct predictions, images, and sums
+ * the record averages over steps, as scalars on the backend that the lifecycle reads back every
+ * READ_EVERY steps (and before a checkpoint, at an epoch's end and at a stop).
+ */
+export type StepOutcome = StepTensors;
 
 /** Sums over an epoch's steps so far (a mid-epoch checkpoint keeps them). */
 export interface EpochSums {
@@ -149,26 +149,41 @@ export async function runLifecycle<R extends RunRecord>(opts: LifecycleOptions<R
       const sums = { ...meta.partial };
       const steps = await body.beginEpoch(epoch, meta.step);
       try {
-        for (let step = meta.step; step < body.stepsPerEpoch; step++) {
-          const r = await steps.step(step);
-          if (!r) break;
-          if (!Number.isFinite(r.loss)) {
-            const where = meta.epochs_done > 0 ? `end of epoch ${meta.epochs_done}` : 'none written yet';
-            throw new RunDiverged(`epoch ${epoch + 1}, step ${step + 1}: the loss is ${r.loss}; stopping. The last good checkpoint (${where}) is kept in ${dir.path(FILES.checkpoint)}`);
+        const pending = new PendingSteps();
+        // Reads the pending steps back: the divergence check, the sums and the progress line.
+        const settle = async () => {
+          for (const r of await pending.read()) {
+            if (!Number.isFinite(r.loss)) {
+              const where = meta.epochs_done > 0 ? `end of epoch ${meta.epochs_done}` : 'none written yet';
+              throw new RunDiverged(`epoch ${epoch + 1}, step ${r.step + 1}: the loss is ${r.loss}; stopping. The last good checkpoint (${where}) is kept in ${dir.path(FILES.checkpoint)}`);
+            }
+            sums.loss += r.loss; sums.correct += r.correct; sums.count += r.count;
+            for (const [k, v] of Object.entries(r.sums)) sums[k] = (sums[k] ?? 0) + v;
+            sums.steps++;
+            opts.onStep?.({
+              epoch, epochs: body.epochs, step: r.step + 1, steps: body.stepsPerEpoch, loss: sums.loss / sums.steps, acc: sums.correct / sums.count,
+              extra: body.progress?.(), elapsedS: (performance.now() - t0) / 1000,
+            });
           }
-          sums.loss += r.loss; sums.correct += r.correct; sums.count += r.count;
-          for (const [k, v] of Object.entries(r.sums ?? {})) sums[k] = (sums[k] ?? 0) + v;
-          sums.steps++;
-          const done = step + 1;
-          opts.onStep?.({
-            epoch, epochs: body.epochs, step: done, steps: body.stepsPerEpoch, loss: sums.loss / sums.steps, acc: sums.correct / sums.count,
-            extra: body.progress?.(), elapsedS: (performance.now() - t0) / 1000,
-          });
-          if (body.checkpointEvery > 0 && done % body.checkpointEvery === 0 && done < body.stepsPerEpoch) {
-            meta = { ...meta, step: done, partial: { ...sums } };
-            await save();
+        };
+        try {
+          for (let step = meta.step; step < body.stepsPerEpoch; step++) {
+            const r = await steps.step(step);
+            if (!r) break;
+            pending.push(step, r);
+            const done = step + 1;
+            const checkpoint = body.checkpointEvery > 0 && done % body.checkpointEvery === 0 && done < body.stepsPerEpoch;
+            const stop = opts.stopAfterSteps !== undefined && ++processSteps >= opts.stopAfterSteps;
+            if (pending.size >= READ_EVERY || checkpoint || stop) await settle();
+            if (checkpoint) {
+              meta = { ...meta, step: done, partial: { ...sums } };
+              await save();
+            }
+            if (stop) return summary(false);
           }
-          if (opts.stopAfterSteps !== undefined && ++processSteps >= opts.stopAfterSteps) return summary(false);
+          await settle();
+        } finally {
+          pending.dispose();
         }
       } finally {
         await steps.close();

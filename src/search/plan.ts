@@ -4,6 +4,7 @@ import type { Config } from '../config/schema.js';
 import { splitSizes } from '../data/splits.js';
 import { planOf, randomBatch, seconds, type Plan } from '../runs/plan.js';
 import { createStrategy } from './methods.js';
+import { settleStep } from './strategy.js';
 
 export async function planSearch(config: Config, reps = 3): Promise<Plan> {
   const cfg = config.search!;
@@ -15,7 +16,8 @@ export async function planSearch(config: Config, reps = 3): Promise<Plan> {
   const evalBatches = Math.min(Math.ceil(sizes.valid / batch), cfg.eval_batches ?? Infinity);
   const [b, a] = [randomBatch(batch, sizes, 1), randomBatch(batch, sizes, 2)];
   try {
-    const step = await seconds(reps, () => search.trainStep({ batch: b, archBatch: a, clock: { epoch: 0, epochs: cfg.epochs, step: 0, stepsPerEpoch: steps }, lr: cfg.lr, seed: 0 }));
+    const clock = { epoch: 0, epochs: cfg.epochs, step: 0, stepsPerEpoch: steps };
+    const step = await seconds(reps, async () => settleStep(await search.trainStep({ batch: b, archBatch: a, clock, lr: cfg.lr, seed: 0 })));
     // An evaluation batch runs the search-time network and the derived child: about two forward passes.
     const evalBatch = 2 * (await seconds(reps, () => search.evalSearch(a, 0)));
     return planOf(`${cfg.method} search, ${cfg.layers} cells, C ${cfg.channels}, ${sizes.size}x${sizes.size}, batch ${batch}`, cfg.epochs, steps, evalBatches, step, evalBatch);

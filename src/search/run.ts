@@ -101,7 +101,7 @@ function searchBody(opts: SearchOptions): RunBody<EpochRecord> {
           const archBatch = archBatches ? (await archBatches.next()).value as Batch : undefined;
           const clock = { epoch, epochs: cfg.epochs, step: epoch * steps + step, stepsPerEpoch: steps };
           const r = await search.trainStep({ batch: next.value, archBatch, clock, lr, seed: seedFor(config.seed, epoch, step) });
-          return { loss: r.loss, correct: r.correct, count: r.count, sums: { cost: r.cost } };
+          return { loss: r.loss, correct: r.correct, count: r.count, ...(r.cost ? { sums: { cost: r.cost } } : {}) };
         },
         async close() {
           await batches.return(undefined);

@@ -29,13 +29,14 @@ export interface StepInput {
   seed: number;
 }
 
+/** A step's numbers as scalars on the backend (the run layer reads them back in batches). */
 export interface StepResult {
   /** The loss the weights were trained on. */
-  loss: number;
-  correct: number;
+  loss: tf.Scalar;
+  correct: tf.Scalar;
   count: number;
-  /** The resource cost term at the step's op weights (log form), NaN where a method has none. */
-  cost: number;
+  /** The resource cost term at the step's op weights (log form); absent where a method has none. */
+  cost?: tf.Scalar;
 }
 
 export interface SearchStrategy {
@@ -69,9 +70,16 @@ export async function countCorrect(logits: () => tf.Tensor2D, batch: Batch): Pro
   return n;
 }
 
-/** Reads a step's loss, correct count and cost back and disposes them. */
-export async function stepResult(loss: tf.Tensor, correct: tf.Tensor, cost: tf.Tensor | undefined, batch: Batch): Promise<StepResult> {
-  const [l, c, k] = await Promise.all([loss.data(), correct.data(), cost ? cost.data() : Promise.resolve([NaN])]);
-  tf.dispose(cost ? [loss, correct, cost] : [loss, correct]);
-  return { loss: l[0]!, correct: c[0]!, count: batch.y.shape[0], cost: k[0]! };
+/** Waits for a step by reading its loss back, and frees its tensors (timing, tests). */
+export async function settleStep(r: StepResult): Promise<number> {
+  const loss = (await r.loss.data())[0]!;
+  tf.dispose(r.cost ? [r.loss, r.correct, r.cost] : [r.loss, r.correct]);
+  return loss;
+}
+
+/** A step's loss, correct count and cost, not read back: the caller owns the tensors. */
+export function stepResult(loss: tf.Tensor, correct: tf.Tensor, cost: tf.Tensor | undefined, batch: Batch): StepResult {
+  const r: StepResult = { loss: loss as tf.Scalar, correct: correct as tf.Scalar, count: batch.y.shape[0] };
+  if (cost) r.cost = cost as tf.Scalar;
+  return r;
 }

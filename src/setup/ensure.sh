@@ -7,7 +7,8 @@
 #   - Fashion-MNIST (the quick scale's data): Debian's dataset-fashion-mnist
 #   - Chromium, which draws the static SVG and PDF figures headless: Debian's chromium (or SNAS_CHROMIUM)
 #   - with --tests (npm test): pdflatex and booktabs (Debian's texlive-latex-recommended), with
-#     which a test compiles the LaTeX tables and figures; optional: the test is skipped without them
+#     which a test compiles the LaTeX tables and figures; optional: the test is skipped without them;
+#     and xz (Debian's xz-utils), which compresses Node.js into the GPU bundle its test builds
 #   - the fast `torch` backend: Debian's libtorch-dev and OpenBLAS, and python3-torch (the
 #     PyTorch peer of `npm run bench`), then the native addon (src/setup/build-torch.sh).
 #     Optional: without apt/root, or with SNAS_NO_TORCH=1, snas-lab runs on the next backend.
@@ -73,6 +74,9 @@ if [ "${1:-}" = --tests ]; then
     apt_install texlive-latex-recommended
   else
     say "no pdflatex with booktabs (needs texlive-latex-recommended, as root): the LaTeX compile test will be skipped"
+  fi
+  if ! command -v xz >/dev/null 2>&1; then
+    if can_apt; then apt_install xz-utils; else die "no xz (Debian: apt-get install xz-utils, as root): npm run gpu-bundle needs it"; fi
   fi
 fi
 

@@ -93,9 +93,7 @@ function trainingBody(opts: TrainOptions, genotype: ReturnType<typeof resolveGen
           // Seeds by the 1-based step, as trainings have always drawn them.
           const ctx = { training: true, dropPath, nextSeed: () => seedFor(config.seed, epoch, step + 1, k++) };
           const [loss, correct] = evaluationStep(net, sgd, batch, ctx, lr, cfg.auxiliary_weight);
-          const [l, c] = [(await loss.data())[0]!, (await correct.data())[0]!];
-          tf.dispose([loss, correct]);
-          return { loss: l, correct: c, count: batch.y.shape[0] };
+          return { loss: loss as tf.Scalar, correct: correct as tf.Scalar, count: batch.y.shape[0] };
         },
         close: async () => { await batches.return(undefined); },
       };

@@ -28,6 +28,21 @@ export function projectRoot(): string {
   throw new Error(`cannot find the snas-lab project root above ${process.cwd()} (set SNAS_ROOT)`);
 }
 
-export function packageJson(): { version: string; dependencies: Record<string, string> } {
+/** What `npm run gpu-bundle` records in a bundle's package.json: the bundled files and versions. */
+export interface BundleInfo {
+  /** The bench's step worker, bundled (relative to the bundle's root). */
+  step_worker: string;
+  /** Versions of the npm packages bundled in, by name. */
+  versions: Record<string, string>;
+  /** The commit the bundle was made from. */
+  commit: string | null;
+}
+
+export function packageJson(): { version: string; dependencies: Record<string, string>; snas_bundle?: BundleInfo } {
   return JSON.parse(readFileSync(join(projectRoot(), 'package.json'), 'utf8'));
+}
+
+/** The bundle's record when running from a GPU bundle, else undefined. */
+export function bundleInfo(): BundleInfo | undefined {
+  return packageJson().snas_bundle;
 }

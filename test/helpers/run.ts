@@ -2,7 +2,8 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 
-export const ROOT = join(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '..', '..');
+/** The project (SNAS_ROOT where the tests run bundled, as in the GPU bundle's check). */
+export const ROOT = process.env.SNAS_ROOT ?? join(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '..', '..');
 
 export interface Ran {
   code: number | null;

@@ -9,7 +9,7 @@ import { projectRoot } from '../../util/root.js';
 export type Out = number[];
 
 export interface NativeTorch {
-  init(threads: number, device: string): { threads: number; device: string; cuda: boolean; mkldnn: boolean; config: string };
+  init(threads: number, device: string): { threads: number; device: string; cuda: boolean; mkldnn: boolean; config: string; gpus: number; cudart: number; cudnn: number };
   write(values: ArrayBufferView | null, shape: number[], code: number): number;
   read(id: number, code: number): Float32Array | Int32Array | Uint8Array;
   free(id: number): void;

@@ -22,6 +22,8 @@ type DataId = object;
 
 export class TorchBackend extends tf.KernelBackend {
   private readonly data: tf.DataStorage<Entry>;
+  /** Reads back to the host so far (each one waits for the device when it is a GPU). */
+  reads = 0;
 
   constructor(readonly native: NativeTorch) {
     super();
@@ -73,6 +75,7 @@ export class TorchBackend extends tf.KernelBackend {
 
   override readSync(dataId: DataId): tf.backend_util.BackendValues {
     const entry = this.data.get(dataId);
+    this.reads++;
     return this.native.read(entry.id, dtypeCode(entry.dtype));
   }
 

@@ -1,7 +1,10 @@
 // The `torch` backend: registers the tfjs backend and its kernels once the native addon loads.
+import { readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { loadAddon, type NativeTorch } from './addon.js';
+import { projectRoot } from '../../util/root.js';
+import { ADDON_DIR, loadAddon, type NativeTorch } from './addon.js';
 import { TorchBackend } from './backend.js';
 import { registerFusedKernels } from './kernels/fused.js';
 import { registerMathKernels, registerSamplingKernels } from './kernels/math.js';
@@ -16,6 +19,31 @@ export interface TorchInfo {
   torch: string;
   threads: number;
   device: string;
+  /** Where the addon's libtorch came from (build/torch-source.json), e.g. "Debian's libtorch-dev 1.13.0". */
+  from: string;
+  /** CUDA runtime and cuDNN versions as the libraries report them (e.g. "12.8", "9.1.0"); undefined without CUDA. */
+  cuda?: string;
+  cudnn?: string;
+  gpus: number;
+}
+
+/** A CUDA runtime version as CUDA encodes it (12080) in words (12.8). */
+export function cudaVersionText(v: number): string {
+  return `${Math.floor(v / 1000)}.${Math.floor((v % 1000) / 10)}`;
+}
+
+/** A cuDNN version as cuDNN encodes it (8: 8907 = 8.9.7; 9 and later: 90100 = 9.1.0). */
+export function cudnnVersionText(v: number): string {
+  return v >= 90000 ? `${Math.floor(v / 10000)}.${Math.floor((v % 10000) / 100)}.${v % 100}` : `${Math.floor(v / 1000)}.${Math.floor((v % 1000) / 100)}.${v % 100}`;
+}
+
+/** The libtorch the addon was built against, from the record its build wrote. */
+function builtFrom(): string {
+  try {
+    return (JSON.parse(readFileSync(join(projectRoot(), ADDON_DIR, 'build', 'torch-source.json'), 'utf8')) as { from: string }).from;
+  } catch {
+    return 'unknown (no build/torch-source.json)';
+  }
 }
 
 let info: TorchInfo | undefined;
@@ -36,13 +64,21 @@ export function registerTorch(env: NodeJS.ProcessEnv = process.env): TorchInfo {
   registerNNKernels();
   registerFusedKernels();
   tf.registerBackend(TORCH, () => new TorchBackend(native), 3);
-  info = { torch: native.version(), threads: started.threads, device: started.device };
+  info = { torch: native.version(), threads: started.threads, device: started.device, from: builtFrom(), gpus: started.gpus };
+  if (started.cudart > 0) info.cuda = cudaVersionText(started.cudart);
+  if (started.cudnn > 0) info.cudnn = cudnnVersionText(started.cudnn);
   return info;
 }
 
 /** libtorch's version, threads and device once the backend is registered, else undefined. */
 export function torchInfo(): TorchInfo | undefined {
   return info;
+}
+
+/** Reads from the torch backend back to the host so far (0 when it is not registered). */
+export function hostReads(): number {
+  const backend = info ? (tf.findBackend(TORCH) as TorchBackend | null) : null;
+  return backend?.reads ?? 0;
 }
 
 /** Native tensors alive now (for leak checks), or 0 when the addon is not loaded. */

@@ -28,8 +28,9 @@ Times one SNAS training step (Gumbel-softmax weights at tau 1, forward, backward
 momentum on the weights, Adam on the log-alphas) and runs the PyTorch peer
 (../shared/peers/pytorch_supernet.py with /usr/bin/python3) on the same shapes, each
 measurement in a fresh process. Prints the median ms per step, peak RSS and the ratio to
-PyTorch, and what one more step asked of the engine: tfjs kernels, tfjs tensors made and
-calls into the native addon (torch).
+PyTorch, and what one more step asked of the engine: tfjs kernels, tfjs tensors made, calls
+into the native addon and reads back to the host (torch; the step's loss is one). With
+SNAS_TORCH_DEVICE=cuda the torch backend and the peer both run on the GPU.
   --shape        named supernet shapes, in order: quick (batch 64, C 4, 5 cells, 16x16: the
                  quick scale's search), bench (batch 32, C 8, 5 cells, 32x32), paper (batch 64,
                  C 16, 8 cells, 32x32: the paper's search); \`npm run bench\` runs all three
@@ -45,7 +46,7 @@ calls into the native addon (torch).
   --json         one JSON object per measurement: backend, what, batch, channels, layers,
                  size, status, median_ms, min_ms, max_ms, steps, images_per_s,
                  peak_rss_mb, ratio_to_pytorch, rss_ratio_to_pytorch, tfjs_kernels,
-                 tensors, native_calls`,
+                 tensors, native_calls, host_reads`,
   async run(args) {
     const { values } = parse('bench', args, {
       shape: { type: 'string' }, what: { type: 'string' }, batch: { type: 'string' }, channels: { type: 'string' }, layers: { type: 'string' },
@@ -114,8 +115,8 @@ function parseBackends(v: string): BackendName[] {
 }
 
 const COLS = ['what', 'backend', 'batch', 'C', 'L', 'size', 'median ms', 'min ms', 'steps', 'img/s', 'peak RSS MB', 'time vs PyTorch', 'RSS vs PyTorch',
-  'tfjs kernels', 'tensors', 'native calls'];
-const WIDTH = [8, 14, 6, 4, 3, 5, 10, 9, 6, 8, 12, 16, 15, 13, 8, 13];
+  'tfjs kernels', 'tensors', 'native calls', 'host reads'];
+const WIDTH = [8, 14, 6, 4, 3, 5, 10, 9, 6, 8, 12, 16, 15, 13, 8, 13, 11];
 const row = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(WIDTH[i]!) : c.padStart(WIDTH[i]!))).join(' ');
 const header = () => row(COLS);
 const fmt = (v: number | undefined, digits = 0) => (v === undefined ? '-' : v.toFixed(digits));
@@ -132,7 +133,7 @@ function emit(m: Measurement, json: boolean): void {
   }
   console.log(row([m.what, m.backend, String(m.batch), String(m.channels), String(m.layers), String(m.size), fmt(m.median_ms, 1), fmt(m.min_ms, 1),
     String(m.steps), fmt(m.images_per_s, 1), fmt(m.peak_rss_mb), m.ratio_to_pytorch ? `${m.ratio_to_pytorch.toFixed(2)}x` : '-',
-    m.rss_ratio_to_pytorch ? `${m.rss_ratio_to_pytorch.toFixed(2)}x` : '-', fmt(m.tfjs_kernels), fmt(m.tensors), fmt(m.native_calls)]));
+    m.rss_ratio_to_pytorch ? `${m.rss_ratio_to_pytorch.toFixed(2)}x` : '-', fmt(m.tfjs_kernels), fmt(m.tensors), fmt(m.native_calls), fmt(m.host_reads)]));
 }
 
 function printProfile(m: Measurement): void {

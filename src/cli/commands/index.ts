@@ -5,6 +5,7 @@ import { calibrate } from './calibrate.js';
 import { count } from './count.js';
 import { dataset } from './dataset.js';
 import { env } from './env.js';
+import { gpuBundle } from './gpu-bundle.js';
 import { notebooks } from './notebooks.js';
 import { publish } from './publish.js';
 import { reproduce } from './reproduce.js';
@@ -24,4 +25,5 @@ export const COMMANDS: Record<string, Command> = {
   publish,
   notebooks,
   env,
+  'gpu-bundle': gpuBundle,
 };

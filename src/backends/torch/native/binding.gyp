@@ -4,9 +4,10 @@
     "sources": ["src/addon.cc", "src/table.cc", "src/math.cc", "src/shape.cc", "src/nn.cc", "src/direct.cc", "src/block.cc", "src/optim.cc"],
     "include_dirs": [
       "<!(node -p \"require('node-addon-api').include_dir\")",
-      "<!(echo ${SNAS_TORCH_INCLUDE:-/usr/include})"
+      "<!(echo ${SNAS_TORCH_INCLUDE:-/usr/include})",
+      "<!(echo ${SNAS_TORCH_INCLUDE:-/usr/include}/torch/csrc/api/include)"
     ],
-    "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS", "NODE_ADDON_API_CPP_EXCEPTIONS_ALL", "_GLIBCXX_USE_CXX11_ABI=1"],
+    "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS", "NODE_ADDON_API_CPP_EXCEPTIONS_ALL", "_GLIBCXX_USE_CXX11_ABI=<!(echo ${SNAS_TORCH_ABI:-1})"],
     "cflags!": ["-fno-exceptions", "-fno-rtti"],
     "cflags_cc!": ["-fno-exceptions", "-fno-rtti", "-std=gnu++17", "-std=gnu++14"],
     "cflags_cc": ["-std=c++17", "-fexceptions", "-frtti", "-O3", "-march=native", "-Wno-unused-parameter"],

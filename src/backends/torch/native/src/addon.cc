@@ -1,6 +1,7 @@
 // Module entry: tensor transfer between JS and libtorch, lifetime, threads and device.
 #include <ATen/Parallel.h>
 #include <ATen/Context.h>
+#include <ATen/detail/CUDAHooksInterface.h>
 #include <torch/csrc/api/include/torch/version.h>
 #include <cstring>
 #include <malloc.h>
@@ -31,6 +32,11 @@ Napi::Value Init(const Napi::CallbackInfo& info) {
   r.Set("cuda", at::hasCUDA());
   r.Set("mkldnn", at::hasMKLDNN());
   r.Set("config", at::show_config());
+  // CUDA runtime and cuDNN versions as their libraries encode them (e.g. 12080, 90100); 0 without CUDA.
+  const bool cuda = at::hasCUDA();
+  r.Set("gpus", cuda ? at::detail::getCUDAHooks().getNumGPUs() : 0);
+  r.Set("cudart", cuda ? double(at::detail::getCUDAHooks().versionCUDART()) : 0.0);
+  r.Set("cudnn", cuda && at::globalContext().hasCuDNN() ? double(at::detail::getCUDAHooks().versionCuDNN()) : 0.0);
   return r;
 }
 
@@ -39,8 +45,13 @@ Napi::Value Write(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   auto shape = ints(info[1]);
   int code = codeOf(info[2]);
-  at::Tensor t = at::empty(shape, at::TensorOptions().dtype(scalarType(code)));
-  if (info[0].IsTypedArray()) {
+  if (!info[0].IsTypedArray()) return Napi::Number::New(env, put(at::zeros(shape, options(code))));
+  // On a GPU the values go through page-locked memory and are copied without waiting: the
+  // copy queues behind the kernels already queued (the step still running), and the host goes
+  // on preparing the next batch.
+  const bool gpu = device() != at::kCPU;
+  at::Tensor t = at::empty(shape, at::TensorOptions().dtype(scalarType(code)).pinned_memory(gpu));
+  {
     Napi::TypedArray a = info[0].As<Napi::TypedArray>();
     size_t bytes = a.ByteLength();
     if (bytes != size_t(t.nbytes())) {
@@ -49,10 +60,8 @@ Napi::Value Write(const Napi::CallbackInfo& info) {
     }
     auto* base = static_cast<uint8_t*>(a.ArrayBuffer().Data()) + a.ByteOffset();
     std::memcpy(t.data_ptr(), base, bytes);
-  } else {
-    t.zero_();
   }
-  if (device() != at::kCPU) t = t.to(device());
+  if (gpu) t = t.to(device(), /*non_blocking=*/true);
   return Napi::Number::New(env, put(t));
 }
 
