@@ -56,7 +56,7 @@ Napi::Value PoolBlockK(const Napi::CallbackInfo& info) {
   if (isMax) {
     std::tie(p, indices) = at::max_pool2d_with_indices(nchw(x), k, win.stride, win.padding(), {1, 1}, false);
   } else {
-    p = at::avg_pool2d(nchw(x), k, win.stride, win.padding(), false, false, c10::nullopt);
+    p = at::avg_pool2d(nchw(x), k, win.stride, win.padding(), false, false, {});
   }
   at::Tensor pooled = nhwc(p).contiguous();
   BatchStats s = bnForward(pooled, num(info[5]));
@@ -79,7 +79,7 @@ Napi::Value PoolBlockBackwardK(const Napi::CallbackInfo& info) {
   Window win = window(info[7], info[8], Napi::Value());
   at::Tensor dp = nchw(bnBackward(get(info[0]), get(info[2]), get(info[3])));
   at::Tensor dx = isMax ? at::max_pool2d_with_indices_backward(dp, nchw(x), k, win.stride, win.padding(), {1, 1}, false, nchw(get(info[4])))
-                        : at::avg_pool2d_backward(dp, nchw(x), k, win.stride, win.padding(), false, false, c10::nullopt);
+                        : at::avg_pool2d_backward(dp, nchw(x), k, win.stride, win.padding(), false, false, {});
   return out(info.Env(), nhwc(dx), F32);
 }
 

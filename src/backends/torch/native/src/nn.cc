@@ -66,7 +66,7 @@ Napi::Value AvgPoolK(const Napi::CallbackInfo& info) {
   at::Tensor x = get(info[0]);
   auto k = ints(info[1]);
   Window win = avgWindow(info, 2);
-  at::Tensor y = at::avg_pool2d(nchw(x), k, win.stride, win.padding(), false, flag(info[4]), c10::nullopt);
+  at::Tensor y = at::avg_pool2d(nchw(x), k, win.stride, win.padding(), false, flag(info[4]), {});
   return out(info.Env(), nhwc(y), F32);
 }
 
@@ -75,7 +75,7 @@ Napi::Value AvgPoolBackwardK(const Napi::CallbackInfo& info) {
   at::Tensor dy = get(info[0]), x = tensorOrShape(info[1]);
   auto k = ints(info[2]);
   Window win = avgWindow(info, 3);
-  at::Tensor dx = at::avg_pool2d_backward(nchw(dy), nchw(x), k, win.stride, win.padding(), false, flag(info[5]), c10::nullopt);
+  at::Tensor dx = at::avg_pool2d_backward(nchw(dy), nchw(x), k, win.stride, win.padding(), false, flag(info[5]), {});
   return out(info.Env(), nhwc(dx), F32);
 }
 
@@ -146,7 +146,7 @@ std::pair<at::Tensor, at::Tensor> convGrads(const at::Tensor& dy, const at::Tens
   }
   int64_t groups = depthwise ? x.size(3) : 1;
   std::array<bool, 3> mask{needX, needW, false};
-  auto grads = at::convolution_backward(nchw(dy), win.padInput(nchw(x), 0), torchWeight(w, depthwise), c10::nullopt, win.stride,
+  auto grads = at::convolution_backward(nchw(dy), win.padInput(nchw(x), 0), torchWeight(w, depthwise), {}, win.stride,
                                         win.padding(), win.dilation, false, {0, 0}, groups, mask);
   return {needX ? nhwc(win.cropGrad(std::get<0>(grads))) : at::Tensor(),
           needW ? tfjsWeightGrad(std::get<1>(grads), w.sizes(), depthwise) : at::Tensor()};
