@@ -10,6 +10,7 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, wri
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { checkRows, checkTable, planEpoch } from '../src/bundle/gpu-report.js';
 import { ROOT, snas } from './helpers/run.js';
 
 const LOCATION = join(ROOT, 'src', 'setup', 'torch-location.sh');
@@ -125,8 +126,37 @@ test('the GPU bundle: under 60 MB, and its gpu-check.sh runs through on the CPU 
     const table = readFileSync(join(out, 'table.txt'), 'utf8');
     assert.match(table, /kernel tests on cpu.*\d+ of \d+ pass, 0 fail/);
     assert.match(table, /step time vs PyTorch\s+[\d.]+x/);
-    assert.match(table, /search epoch at scale smoke/);
+    assert.match(table, /search epoch at scale smoke \(train \+ validation\)\s+[\d.]+ s, run/);
+    assert.match(readFileSync(join(out, 'plan.txt'), 'utf8'), /timed here \(backend torch\)/);
   } finally {
     rmSync(work, { recursive: true, force: true });
+  }
+});
+
+test('the check\'s table: an epoch cut by the time limit is estimated from the plan, and the 150-epoch estimate sits beside the paper\'s', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'snas-gpu-report-'));
+  try {
+    const plan = 'plan: snas search, 8 cells, C 16, 32x32, batch 64\n  1 epochs x 781 steps = 781 steps, 157 evaluation batches per epoch\n'
+      + '  timed here (backend torch): 0.2 s per step, 0.1 s per evaluation batch\n';
+    assert.deepEqual(planEpoch(plan), { seconds: 781 * 0.2 + 157 * 0.1, text: '781 steps x 0.2 s + 157 evaluation batches x 0.1 s' });
+    assert.equal(planEpoch('nothing timed'), undefined);
+    writeFileSync(join(dir, 'plan.txt'), plan);
+    writeFileSync(join(dir, 'env.json'), 'backend: torch (SNAS_BACKEND=torch)\n' + JSON.stringify({ backend: { name: 'torch' }, versions: {
+      libtorch: '2.9.1', 'libtorch device': 'cuda', 'libtorch from': 'PyTorch 2.9.1 of /usr/bin/python3', cuda: '13.0', cudnn: '9.10.2', gpu: 'NVIDIA H200, 580.0, 143771 MiB',
+    } }));
+    writeFileSync(join(dir, 'bench.jsonl'), [
+      { backend: 'torch', status: 'ok', batch: 64, channels: 16, layers: 8, size: 32, median_ms: 90, ratio_to_pytorch: 0.9, native_calls: 11825, host_reads: 1 },
+      { backend: 'pytorch', status: 'ok', batch: 64, channels: 16, layers: 8, size: 32, median_ms: 100 },
+    ].map((r) => JSON.stringify(r)).join('\n'));
+    const table = checkTable(checkRows(dir, 'paper'));
+    assert.match(table, /device\s+cuda: NVIDIA H200/);
+    assert.match(table, /CUDA \/ cuDNN\s+13.0 \/ 9.10.2/);
+    assert.match(table, /kernel tests on cuda.*not run/);
+    assert.match(table, /step time vs PyTorch\s+0.90x\s+at most 1.0x/);
+    assert.match(table, /not finished in the check's time\s+171.9 s, estimated from the plan/);
+    const days = (171.9 * 150) / 86400;
+    assert.match(table, new RegExp(`150-epoch search, estimated\\s+${days.toFixed(2)} GPU-days .*paper: 1.5 GPU-days`));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -142,8 +142,10 @@ It unpacks Node.js (node/node.xz -> bin/node), builds the torch backend's addon 
 python's PyTorch with g++ (setup/build-addon.sh), runs the torch kernel tests on cuda against
 the CPU reference, times one SNAS step at the paper's search shape beside the PyTorch peer
 (peers/pytorch_supernet.py --device cuda), runs one epoch of a paper-shape SNAS search on
-CIFAR-sized procedural data (configs/gpu/snas-paper-epoch.yaml) and prints one table.
-Everything it writes goes to gpu-check/ (the table in gpu-check/table.txt).
+CIFAR-sized procedural data (configs/gpu/snas-paper-epoch.yaml) in what is left of its time
+(GPU_CHECK_BUDGET, default 570 s; an epoch cut short is estimated from a few timed steps)
+and prints one table. Everything it writes goes to gpu-check/ (the table in
+gpu-check/table.txt).
 
 The CLI itself: bin/node snas.mjs --help (search, train, bench, env; notebooks and figures need
 the full project).
