@@ -257,6 +257,41 @@ test('the direct depthwise kernels equal ATen\'s: forward, input and filter grad
   }
 }));
 
+test('the direct pointwise kernels equal ATen\'s: output, input and filter gradients, fixed and general channel counts, partial row groups and blocks', { skip }, () => keepingBackend(TORCH, async () => {
+  const native = loadAddon();
+  const before = native.direct();
+  // [N, H, W, Cin, Cout]: the four fixed output widths (4, 8, 16, 32 rows of a register block),
+  // other widths, a row count not a multiple of four, several 1,024-row blocks of the filter
+  // gradient, the largest filter taken directly (16 x 16) and one above it (ATen either way).
+  const shapes: [number, number, number, number, number][] = [
+    [2, 3, 3, 4, 4], [64, 16, 16, 4, 4], [3, 5, 7, 16, 8], [4, 9, 9, 4, 16], [2, 7, 7, 8, 32], [5, 6, 6, 3, 5], [2, 11, 13, 12, 6],
+    [8, 16, 16, 16, 16], [2, 4, 4, 32, 32],
+  ];
+  const run = (on: boolean, [n, h, w, cin, cout]: [number, number, number, number, number]) => {
+    native.direct(on);
+    return tf.tidy(() => {
+      const x = tf.randomNormal([n, h, w, cin], 0, 1, 'float32', cin * 13 + h) as tf.Tensor4D;
+      const f = tf.randomNormal([1, 1, cin, cout], 0, 1, 'float32', cout * 5 + w) as tf.Tensor4D;
+      const y = ops.pointwiseConv(x, f);
+      const dy = tf.randomNormal(y.shape, 0, 1, 'float32', 3);
+      const [dx, df] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(ops.pointwiseConv(a as tf.Tensor4D, b as tf.Tensor4D), dy)))([x, f]);
+      return [y, dx!, df!].map((t) => Array.from(t.dataSync()));
+    });
+  };
+  try {
+    for (const shape of shapes) {
+      const want = run(false, shape);
+      const got = run(true, shape);
+      ['output', 'input gradient', 'filter gradient'].forEach((what, i) => {
+        const err = scaledError(got[i]!, want[i]!);
+        assert.ok(err < 1e-5, `[${shape}]: ${what} differs by ${err.toExponential(2)}`);
+      });
+    }
+  } finally {
+    native.direct(before);
+  }
+}));
+
 test('the direct batch norm kernels equal ATen\'s: output, mean, variance and input gradient, with and without a partial period', { skip }, () => keepingBackend(TORCH, async () => {
   const native = loadAddon();
   const before = native.direct();

@@ -81,7 +81,8 @@ export function pointwiseConv(x: tf.Tensor4D, w: tf.Tensor4D): tf.Tensor4D {
   if (kh !== 1 || kw !== 1 || wcin !== cin) {
     throw new Error(`pointwiseConv: filter ${w.shape} does not fit input with ${cin} channels`);
   }
-  // oneDNN's channels-last 1x1 convolution is several times faster than a GEMM with so few channels.
+  // The torch backend's direct pointwise kernel (or oneDNN's channels-last 1x1 convolution at
+  // larger channel counts) is several times faster than a GEMM with so few channels.
   if (hasFusedKernels()) return fusedConv(x, w, { stride: 1, pad: 0, dilation: 1, depthwise: false });
   return tf.matMul(x.reshape([b * h * wd, cin]), w.reshape([cin, cout])).reshape([b, h, wd, cout]);
 }

@@ -21,7 +21,7 @@ includes=(-I"$TORCH_INCLUDE" -I"$TORCH_INCLUDE/torch/csrc/api/include")
 for d in "$@"; do includes+=(-I"$d"); done
 cuda=()
 [ "$TORCH_CUDA" = 1 ] && cuda=(-Wl,--no-as-needed -ltorch_cuda -lc10_cuda -Wl,--as-needed)
-flags=(-std=c++17 -fPIC -fexceptions -frtti -O3 -march=native -Wno-unused-parameter -DNAPI_VERSION=8 -DNAPI_CPP_EXCEPTIONS
+flags=(-std=c++17 -fPIC -fexceptions -frtti -O3 -march=native -fopenmp -Wno-unused-parameter -DNAPI_VERSION=8 -DNAPI_CPP_EXCEPTIONS
   -DNODE_ADDON_API_CPP_EXCEPTIONS_ALL -D_GLIBCXX_USE_CXX11_ABI="$TORCH_ABI" -DBUILDING_NODE_EXTENSION "${includes[@]}")
 out="$native/build/Release"
 objs="$native/build/obj"
@@ -36,7 +36,7 @@ if ! printf '%s\n' "$native"/src/*.cc | xargs -P "$jobs" -I{} sh -c 'g++ "$@" -c
   echo "build-addon: compile failed (log: $log)" >&2
   exit 1
 fi
-if ! g++ -shared -o "$out/snas_torch.node" "$objs"/*.o -L"$TORCH_LIB" -Wl,-rpath,"$TORCH_LIB" -ltorch -ltorch_cpu -lc10 "${cuda[@]}" >>"$log" 2>&1; then
+if ! g++ -shared -fopenmp -o "$out/snas_torch.node" "$objs"/*.o -L"$TORCH_LIB" -Wl,-rpath,"$TORCH_LIB" -ltorch -ltorch_cpu -lc10 "${cuda[@]}" >>"$log" 2>&1; then
   tail -20 "$log" >&2
   echo "build-addon: link failed (log: $log)" >&2
   exit 1

@@ -1,5 +1,5 @@
-// Direct NHWC kernels (direct.cc): depthwise convolution, and training-mode batch norm, forward
-// and backward.
+// Direct NHWC kernels (direct.cc, pointwise.cc): depthwise and pointwise convolution, and
+// training-mode batch norm, forward and backward.
 #pragma once
 #include <ATen/ATen.h>
 
@@ -23,6 +23,14 @@ bool directDepthwiseFits(const at::Tensor& x, const at::Tensor& w);
 at::Tensor depthwiseForward(const at::Tensor& x, const at::Tensor& w, const Geometry& g, int64_t ho, int64_t wo);
 at::Tensor depthwiseBackwardInput(const at::Tensor& dy, at::IntArrayRef xShape, const at::Tensor& w, const Geometry& g);
 at::Tensor depthwiseBackwardFilter(const at::Tensor& dy, const at::Tensor& x, at::IntArrayRef wShape, const Geometry& g);
+
+// Pointwise (1x1, stride 1, unpadded) convolution, x [N, H, W, Cin], w [1, 1, Cin, Cout]
+// (pointwise.cc): used up to this many filter weights, where ATen's convolution is slower.
+constexpr int64_t kPointwiseMaxWeights = 256;
+bool directPointwiseFits(const at::Tensor& x, const at::Tensor& w);
+at::Tensor pointwiseForward(const at::Tensor& x, const at::Tensor& w);
+at::Tensor pointwiseBackwardInput(const at::Tensor& dy, const at::Tensor& w);
+at::Tensor pointwiseBackwardFilter(const at::Tensor& dy, const at::Tensor& x);
 
 // Whether the row kernels (batch norm) take x: float on the CPU, direct kernels on.
 bool directRowsFit(const at::Tensor& x);

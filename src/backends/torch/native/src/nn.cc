@@ -132,6 +132,7 @@ at::Tensor convForward(const at::Tensor& x, const at::Tensor& w, const Window& w
   if (depthwise && directDepthwiseFits(x, w)) {
     return depthwiseForward(x, w, win.geometry(), win.outSize(x.size(1), w.size(0), 0), win.outSize(x.size(2), w.size(1), 1));
   }
+  if (!depthwise && win.isPointwise() && directPointwiseFits(x, w)) return pointwiseForward(x, w);
   int64_t groups = depthwise ? x.size(3) : 1;
   at::Tensor y = at::convolution(win.padInput(nchw(x), 0), torchWeight(w, depthwise), {}, win.stride, win.padding(),
                                  win.dilation, false, {0, 0}, groups);
@@ -143,6 +144,9 @@ std::pair<at::Tensor, at::Tensor> convGrads(const at::Tensor& dy, const at::Tens
   if (depthwise && directDepthwiseFits(x, w)) {
     return {needX ? depthwiseBackwardInput(dy, x.sizes(), w, win.geometry()) : at::Tensor(),
             needW ? depthwiseBackwardFilter(dy, x, w.sizes(), win.geometry()) : at::Tensor()};
+  }
+  if (!depthwise && win.isPointwise() && directPointwiseFits(x, w)) {
+    return {needX ? pointwiseBackwardInput(dy, w) : at::Tensor(), needW ? pointwiseBackwardFilter(dy, x) : at::Tensor()};
   }
   int64_t groups = depthwise ? x.size(3) : 1;
   std::array<bool, 3> mask{needX, needW, false};

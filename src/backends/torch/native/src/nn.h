@@ -12,6 +12,8 @@ struct Window {
   std::vector<int64_t> stride, dilation;
   int64_t top, bottom, left, right;
   bool symmetric() const { return top == bottom && left == right; }
+  // Stride 1 and no padding (a 1x1 filter's window then reads each pixel once).
+  bool isPointwise() const { return stride.at(0) == 1 && stride.at(1) == 1 && top == 0 && bottom == 0 && left == 0 && right == 0; }
   Geometry geometry() const { return Geometry{stride.at(0), stride.at(1), dilation.at(0), dilation.at(1), top, left}; }
   // Output rows (or columns) of an input of `size` for a k-tap window along axis `a` (0: height).
   int64_t outSize(int64_t size, int64_t k, int a) const {
