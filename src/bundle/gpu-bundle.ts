@@ -10,6 +10,7 @@ import { basename, dirname, join, relative } from 'node:path';
 import { ADDON_DIR } from '../backends/torch/addon.js';
 import { peerScript } from '../bench/peer.js';
 import { installedVersion } from '../runs/environment.js';
+import { gitOutput } from '../util/git.js';
 import { packageJson, projectRoot, type BundleInfo } from '../util/root.js';
 
 /** The issue's limit on the bundle's size. */
@@ -41,14 +42,6 @@ function sizeOf(path: string): number {
 function countFiles(path: string): number {
   if (!statSync(path).isDirectory()) return 1;
   return readdirSync(path).reduce((n, f) => n + countFiles(join(path, f)), 0);
-}
-
-function commit(): string | null {
-  try {
-    return execFileSync('git', ['rev-parse', 'HEAD'], { cwd: projectRoot(), encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-  } catch {
-    return null;
-  }
 }
 
 /** Node's headers folder for the running node (as node-gyp finds it: PREFIX/include/node). */
@@ -163,7 +156,7 @@ export async function writeGpuBundle(out: string, log: (line: string) => void = 
   copySources(partial);
   log(`gpu-bundle: compressing Node.js ${process.version} (${process.execPath}) with xz`);
   compressNode(partial);
-  writeManifest(partial, commit());
+  writeManifest(partial, gitOutput(['rev-parse', 'HEAD']));
   rmSync(out, { recursive: true, force: true });
   renameSync(partial, out);
   const parts = Object.fromEntries(readdirSync(out).map((f) => [f, sizeOf(join(out, f))]));

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { BackendChoice } from '../backends/index.js';
 import { torchInfo } from '../backends/torch/index.js';
+import { gitOutput } from '../util/git.js';
 import { bundleInfo, packageJson, projectRoot } from '../util/root.js';
 
 export interface EnvironmentRecord {
@@ -25,14 +26,6 @@ export function installedVersion(name: string): string {
   const bundled = bundleInfo()?.versions[name];
   if (!existsSync(file)) return bundled ? `${bundled} (bundled)` : 'not installed';
   return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
-}
-
-function git(args: string[]): string | null {
-  try {
-    return execFileSync('git', args, { cwd: projectRoot(), encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-  } catch {
-    return null;
-  }
 }
 
 /** The Chromium that draws the static figures: SNAS_CHROMIUM, else Debian's. */
@@ -81,7 +74,7 @@ export function environmentRecord(backend: BackendChoice, extra: { scale?: strin
     if (torch.cudnn) versions.cudnn = torch.cudnn;
     if (torch.device.startsWith('cuda')) versions.gpu = gpuName();
   }
-  const status = git(['status', '--porcelain', '--untracked-files=no']);
+  const status = gitOutput(['status', '--porcelain', '--untracked-files=no']);
   const cpus = os.cpus();
   return {
     backend: { name: backend.name, tfjs: backend.tfjsBackend, chosen_by: backend.chosenBy, skipped: backend.skipped },
@@ -94,7 +87,7 @@ export function environmentRecord(backend: BackendChoice, extra: { scale?: strin
       memory_gib: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
       hostname: os.hostname(),
     },
-    git: { commit: git(['rev-parse', 'HEAD']) ?? bundleInfo()?.commit ?? null, dirty: status === null ? null : status.length > 0 },
+    git: { commit: gitOutput(['rev-parse', 'HEAD']) ?? bundleInfo()?.commit ?? null, dirty: status === null ? null : status.length > 0 },
     ...extra,
     recorded_at: new Date().toISOString(),
   };

@@ -2,7 +2,7 @@
 // parameters: a step of SGD over a network of ~900 small tensors is otherwise ~10 tfjs kernel
 // calls and ~15 short-lived tensors per parameter. Semantics of torch.nn.utils.clip_grad_norm_
 // followed by torch.optim.SGD (momentum, L2 weight decay, dampening 0, no Nesterov).
-#include <functional>
+#include <algorithm>
 
 #include "table.h"
 
@@ -24,18 +24,17 @@ Napi::Value SgdStepK(const Napi::CallbackInfo& info) {
   }
   at::Tensor norm = params.empty() ? at::zeros({}, options(F32)) : at::stack(at::_foreach_norm(grads)).norm();
   // The clipping factor min(1, clip / (norm + 1e-6)), in double, applied as a float. On the CPU
-  // it is read back (free there); on a GPU it stays a device scalar, so that the step never
-  // waits for the device: both give the same floats.
-  std::function<at::Tensor(const at::Tensor&)> clip = [](const at::Tensor& g) { return g; };
+  // it is read back (free there) into hostScale; on a GPU it stays a device scalar (scale), so
+  // that the step never waits for the device: both give the same floats.
+  double hostScale = 1.0;
+  at::Tensor scale;
   if (clipNorm > 0 && norm.is_cpu()) {
-    const double scale = std::min(1.0, clipNorm / (norm.item<double>() + 1e-6));
-    if (scale != 1.0) clip = [scale](const at::Tensor& g) { return g * scale; };
+    hostScale = std::min(1.0, clipNorm / (norm.item<double>() + 1e-6));
   } else if (clipNorm > 0) {
-    at::Tensor scale = (clipNorm / (norm.to(at::kDouble) + 1e-6)).clamp_max(1.0).to(at::kFloat);
-    clip = [scale](const at::Tensor& g) { return g * scale; };
+    scale = (clipNorm / (norm.to(at::kDouble) + 1e-6)).clamp_max(1.0).to(at::kFloat);
   }
   for (size_t i = 0; i < params.size(); ++i) {
-    at::Tensor d = clip(grads[i]);
+    at::Tensor d = scale.defined() ? grads[i] * scale : hostScale != 1.0 ? grads[i] * hostScale : grads[i];
     if (weightDecay != 0) d = d.add(params[i], weightDecay);
     if (flag(started[i])) {
       buffers[i].mul_(momentum).add_(d);
