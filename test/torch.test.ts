@@ -257,6 +257,109 @@ test('the direct depthwise kernels equal ATen\'s: forward, input and filter grad
   }
 }));
 
+test('the sep block\'s ReLU inside the direct depthwise kernels equals ReLU then ATen: output and every gradient, strides 1 and 2, dilations 1 and 2', { skip }, () => keepingBackend(TORCH, async () => {
+  const native = loadAddon();
+  const before = native.direct();
+  const geometries: [number, number, number, number][] = [[3, 1, 1, 1], [5, 1, 1, 2], [3, 2, 1, 1], [5, 2, 1, 2], [3, 1, 2, 2], [5, 2, 2, 4]];
+  const run = (on: boolean, k: number, s: number, d: number, p: number, size: number) => {
+    native.direct(on);
+    return tf.tidy(() => {
+      // Exact zeros as well as negatives: ReLU's gradient at 0 is 0 on both paths.
+      const x = tf.relu(tf.randomNormal([3, size, size, 6], 0, 1, 'float32', size * 17 + k)).sub(tf.scalar(0.3)).round() as tf.Tensor4D;
+      const wd = tf.randomNormal([k, k, 6, 1], 0, 1, 'float32', k * 3 + s) as tf.Tensor4D;
+      const wp = tf.randomNormal([1, 1, 6, 4], 0, 1, 'float32', d * 11 + s) as tf.Tensor4D;
+      const f = (a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) =>
+        ops.sepBlock(a as tf.Tensor4D, b as tf.Tensor4D, c as tf.Tensor4D, { stride: s, pad: p, dilation: d, eps: ops.BN_EPSILON });
+      const y = f(x, wd, wp);
+      const dy = tf.randomNormal(y.shape, 0, 1, 'float32', 9);
+      const grads = tf.grads((a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) => tf.sum(tf.mul(f(a, b, c), dy)))([x, wd, wp]);
+      return [y, ...grads].map((t) => Array.from(t.dataSync()));
+    });
+  };
+  try {
+    for (const [k, s, d, p] of geometries) {
+      for (const size of [7, 8]) {
+        const want = run(false, k, s, d, p, size);
+        const got = run(true, k, s, d, p, size);
+        assert.ok(want[1]!.some((v) => v === 0) && want[1]!.some((v) => v !== 0), 'the input gradient is zero where x <= 0 and not elsewhere');
+        ['output', 'input gradient', 'depthwise filter gradient', 'pointwise filter gradient'].forEach((what, i) => {
+          const err = scaledError(got[i]!, want[i]!);
+          assert.ok(err < 1e-5, `k ${k} stride ${s} dilation ${d} pad ${p} size ${size}: ${what} differs by ${err.toExponential(2)}`);
+        });
+      }
+    }
+  } finally {
+    native.direct(before);
+  }
+}));
+
+test('the direct weighted-sum kernels equal ATen\'s: the sum, each term\'s gradient and the weights\' gradient over several blocks', { skip }, () => keepingBackend(TORCH, async () => {
+  const native = loadAddon();
+  const before = native.direct();
+  // One partial block, several whole 16,384-element blocks, several blocks and a partial one.
+  const shapes: [number, number, number, number][] = [[2, 5, 5, 3], [64, 16, 16, 4], [3, 17, 17, 21]];
+  const run = (on: boolean, shape: [number, number, number, number]) => {
+    native.direct(on);
+    return tf.tidy(() => {
+      const xs = [0, 1, 2, 3, 4, 5, 6].map((k) => tf.randomNormal(shape, 0, 1, 'float32', k + shape[3]) as tf.Tensor4D);
+      const w = tf.randomNormal([7], 0, 1, 'float32', 99) as tf.Tensor1D;
+      const y = ops.weightedSum(xs, w);
+      const dy = tf.randomNormal(y.shape, 0, 1, 'float32', 4);
+      const grads = tf.grads((...a: tf.Tensor[]) => tf.sum(tf.mul(ops.weightedSum(a.slice(1) as tf.Tensor4D[], a[0] as tf.Tensor1D), dy)))([w, ...xs]);
+      return [y, ...grads].map((t) => Array.from(t.dataSync()));
+    });
+  };
+  try {
+    for (const shape of shapes) {
+      const want = run(false, shape);
+      const got = run(true, shape);
+      want.forEach((_, i) => {
+        const what = i === 0 ? 'sum' : i === 1 ? 'weights\' gradient' : `term ${i - 2}'s gradient`;
+        const err = scaledError(got[i]!, want[i]!);
+        assert.ok(err < 1e-5, `[${shape}]: ${what} differs by ${err.toExponential(2)}`);
+      });
+    }
+  } finally {
+    native.direct(before);
+  }
+}));
+
+test('the direct pool kernels equal ATen\'s inside the pool block: max with ties and average without the padding, output and input gradient', { skip }, () => keepingBackend(TORCH, async () => {
+  const native = loadAddon();
+  const before = native.direct();
+  // [N, H, W, C]: odd and even sizes, a channel count that is not a multiple of 4, a 2x2 map
+  // (every window touches the padding); stride 2 as well (ATen either way).
+  const shapes: [number, number, number, number][] = [[3, 7, 7, 5], [2, 8, 8, 4], [4, 2, 2, 3], [64, 16, 16, 4]];
+  const run = (on: boolean, shape: [number, number, number, number], kind: 'max' | 'avg', stride: number) => {
+    native.direct(on);
+    return tf.tidy(() => {
+      // Values rounded to a few levels, so that windows hold tied maxima (the first one takes the gradient).
+      const x = tf.randomNormal(shape, 0, 1, 'float32', shape[1] * 7 + shape[3]).mul(tf.scalar(1.5)).round() as tf.Tensor4D;
+      const f = (a: tf.Tensor) => ops.poolBlock(a as tf.Tensor4D, kind, stride, ops.BN_EPSILON);
+      const y = f(x);
+      const dy = tf.randomNormal(y.shape, 0, 1, 'float32', 8);
+      const [dx] = tf.grads((a: tf.Tensor) => tf.sum(tf.mul(f(a), dy)))([x]);
+      return [y, dx!].map((t) => Array.from(t.dataSync()));
+    });
+  };
+  try {
+    for (const shape of shapes) {
+      for (const kind of ['max', 'avg'] as const) {
+        for (const stride of [1, 2]) {
+          const want = run(false, shape, kind, stride);
+          const got = run(true, shape, kind, stride);
+          ['output', 'input gradient'].forEach((what, i) => {
+            const err = scaledError(got[i]!, want[i]!);
+            assert.ok(err < 1e-5, `${kind} pool stride ${stride} [${shape}]: ${what} differs by ${err.toExponential(2)}`);
+          });
+        }
+      }
+    }
+  } finally {
+    native.direct(before);
+  }
+}));
+
 test('the direct pointwise kernels equal ATen\'s: output, input and filter gradients, fixed and general channel counts, partial row groups and blocks', { skip }, () => keepingBackend(TORCH, async () => {
   const native = loadAddon();
   const before = native.direct();

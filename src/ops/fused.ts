@@ -107,12 +107,12 @@ export function fusedSepBlock(x: tf.Tensor4D, wd: tf.Tensor4D, wp: tf.Tensor4D, 
   }
   return withGradient<tf.Tensor4D>([x, wd, wp], ([xi, wdi, wpi], save) => {
     const stats: Record<string, tf.Tensor> = running ? { runningMean: running.mean, runningVar: running.variance } : {};
-    const [y, r, d, invstd] = run('SnasSepBlock', { x: xi!, wd: wdi!, wp: wpi!, ...stats }, attrs) as tf.Tensor[];
-    save([r!, d!, y!, invstd!, wdi!, wpi!]);
+    const [y, d, invstd] = run('SnasSepBlock', { x: xi!, wd: wdi!, wp: wpi!, ...stats }, attrs) as tf.Tensor[];
+    save([xi!, d!, y!, invstd!, wdi!, wpi!]);
     return {
       value: y as tf.Tensor4D,
-      gradFunc: (dy, [rs, ds, ys, s, wds, wps]) =>
-        run('SnasSepBlockBackward', { dy, r: rs!, d: ds!, y: ys!, invstd: s!, wd: wds!, wp: wps! }, attrs),
+      gradFunc: (dy, [xs, ds, ys, s, wds, wps]) =>
+        run('SnasSepBlockBackward', { dy, x: xs!, d: ds!, y: ys!, invstd: s!, wd: wds!, wp: wps! }, attrs),
     };
   });
 }

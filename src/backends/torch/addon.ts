@@ -60,7 +60,7 @@ export interface NativeTorch {
   /** [y, invstd]; with running mean and variance ids, also updates them in place. */
   bnTrain(x: number, eps: number, momentum: number, runningMean?: number, runningVar?: number): Out[];
   bnTrainBackward(dy: number, y: number, invstd: number): Out;
-  /** [y, relu(x), depthwise output, invstd] of BN(pointwise(depthwise(relu(x)))); with running mean and variance ids, also updates them in place. */
+  /** [y, depthwise output, invstd] of BN(pointwise(depthwise(relu(x)))); with running mean and variance ids, also updates them in place. */
   sepBlock(x: number, wDepthwise: number, wPointwise: number, stride: number[], pad: number[], dilation: number[], eps: number, momentum: number,
     runningMean?: number, runningVar?: number): Out[];
   /** [y, invstd(, indices for max)] of BN(3x3 pooling); with running mean and variance ids, also updates them in place. */
@@ -68,7 +68,7 @@ export interface NativeTorch {
     runningMean?: number, runningVar?: number): Out[];
   poolBlockBackward(dy: number, x: number, y: number, invstd: number, indices: number, max: boolean, k: number[], stride: number[], pad: number[]): Out;
   /** [dx, dwDepthwise, dwPointwise] */
-  sepBlockBackward(dy: number, r: number, d: number, y: number, invstd: number, wDepthwise: number, wPointwise: number,
+  sepBlockBackward(dy: number, x: number, d: number, y: number, invstd: number, wDepthwise: number, wPointwise: number,
     stride: number[], pad: number[], dilation: number[]): Out[];
   reluBackward(dy: number, y: number): Out;
   weightedSum(xs: number[], w: number): Out;

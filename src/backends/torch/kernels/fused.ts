@@ -49,7 +49,7 @@ export function registerFusedKernels(): void {
   });
   kernel('SnasSepBlockBackward', (inputs, b, a) => {
     const id = (name: string) => b.id(input(inputs, name, 'SnasSepBlockBackward'));
-    return b.native.sepBlockBackward(id('dy'), id('r'), id('d'), id('y'), id('invstd'), id('wd'), id('wp'),
+    return b.native.sepBlockBackward(id('dy'), id('x'), id('d'), id('y'), id('invstd'), id('wd'), id('wp'),
       [a.stride, a.stride], pads(a.pad), [a.dilation, a.dilation]).map((o) => b.result(o));
   });
   // Also updates runningMean and runningVar in place when given (see fusedPoolBlock).

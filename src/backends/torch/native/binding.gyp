@@ -1,7 +1,7 @@
 {
   "targets": [{
     "target_name": "snas_torch",
-    "sources": ["src/addon.cc", "src/table.cc", "src/math.cc", "src/shape.cc", "src/nn.cc", "src/direct.cc", "src/pointwise.cc", "src/block.cc", "src/optim.cc"],
+    "sources": ["src/addon.cc", "src/table.cc", "src/math.cc", "src/shape.cc", "src/nn.cc", "src/direct.cc", "src/pointwise.cc", "src/block.cc", "src/weighted.cc", "src/pool.cc", "src/optim.cc"],
     "include_dirs": [
       "<!(node -p \"require('node-addon-api').include_dir\")",
       "<!(echo ${SNAS_TORCH_INCLUDE:-/usr/include})",

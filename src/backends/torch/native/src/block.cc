@@ -13,35 +13,40 @@ namespace {
 Window pointwise() { return Window{{1, 1}, {1, 1}, 0, 0, 0, 0}; }
 
 // sepBlock(x, wDepthwise, wPointwise, stride, pad[t, b, l, r], dilation, eps, momentum[, runningMean, runningVar])
-//   -> [y, relu(x), depthwise output, invstd]: BN(pointwise(depthwise(relu(x)))), training mode, no
-//   affine; with the running statistics given, updates them in place. The middle two outputs are
-//   what the backward pass needs.
+//   -> [y, depthwise output, invstd]: BN(pointwise(depthwise(relu(x)))), training mode, no affine;
+//   with the running statistics given, updates them in place. The depthwise output is what the
+//   backward pass needs besides x (the ReLU is applied inside the depthwise kernels, both ways).
 Napi::Value SepBlockK(const Napi::CallbackInfo& info) {
   const at::Tensor& x = get(info[0]);
   const at::Tensor& wd = get(info[1]);
   const at::Tensor& wp = get(info[2]);
   Window win = window(info[3], info[4], info[5]);
-  at::Tensor r = at::relu(x);
-  at::Tensor d = convForward(r, wd, win, true).contiguous();
+  at::Tensor d = convForward(x, wd, win, true, true).contiguous();
   at::Tensor p = convForward(d, wp, pointwise(), false);
   BatchStats s = bnForward(p, num(info[6]));
   if (info.Length() >= 10) {
     at::Tensor runningMean = get(info[8]), runningVar = get(info[9]);
     bnUpdateRunning(s, p.numel() / p.size(-1), num(info[7]), runningMean, runningVar);
   }
-  return outs(info.Env(), {s.y, r, d, s.invstd}, {F32, F32, F32, F32});
+  return outs(info.Env(), {s.y, d, s.invstd}, {F32, F32, F32});
 }
 
-// sepBlockBackward(dy, relu(x), depthwise output, y, invstd, wDepthwise, wPointwise, stride, pad, dilation)
+// sepBlockBackward(dy, x, depthwise output, y, invstd, wDepthwise, wPointwise, stride, pad, dilation)
 //   -> [dx, dwDepthwise, dwPointwise]
 Napi::Value SepBlockBackwardK(const Napi::CallbackInfo& info) {
-  const at::Tensor& r = get(info[1]);
+  const at::Tensor& x = get(info[1]);
   const at::Tensor& d = get(info[2]);
   Window win = window(info[7], info[8], info[9]);
   at::Tensor dp = bnBackward(get(info[0]), get(info[3]), get(info[4]));
   auto [dd, dwp] = convGrads(dp, d, get(info[6]), pointwise(), false, true, true);
-  auto [dr, dwd] = convGrads(dd, r, get(info[5]), win, true, true, true);
-  return outs(info.Env(), {at::threshold_backward(dr, r, 0), dwd, dwp}, {F32, F32, F32});
+  auto [dx, dwd] = convGrads(dd, x, get(info[5]), win, true, true, true, true);
+  return outs(info.Env(), {dx, dwd, dwp}, {F32, F32, F32});
+}
+
+// Whether the direct pool kernels (pool.cc) take this square, stride-1, evenly padded window.
+bool directPool(const at::Tensor& x, const std::vector<int64_t>& k, const Window& win) {
+  return k.at(0) == k.at(1) && win.top == win.left && win.stride.at(0) == win.stride.at(1) &&
+         directPoolFits(x, k[0], win.stride[0], win.top);
 }
 
 // poolBlock(x, max, k, stride, pad, eps, momentum[, runningMean, runningVar]) -> [y, invstd(, indices)]:
@@ -52,13 +57,22 @@ Napi::Value PoolBlockK(const Napi::CallbackInfo& info) {
   auto k = ints(info[2]);
   Window win = window(info[3], info[4], Napi::Value());
   if (!win.symmetric()) throw std::invalid_argument("torch backend: poolBlock needs symmetric padding");
-  at::Tensor p, indices;
-  if (isMax) {
-    std::tie(p, indices) = at::max_pool2d_with_indices(nchw(x), k, win.stride, win.padding(), {1, 1}, false);
+  at::Tensor pooled, indices;
+  if (directPool(x, k, win)) {
+    if (isMax) {
+      std::tie(pooled, indices) = maxPoolForward(x, k[0], win.top);
+    } else {
+      pooled = avgPoolForward(x, k[0], win.top);
+    }
   } else {
-    p = at::avg_pool2d(nchw(x), k, win.stride, win.padding(), false, false, {});
+    at::Tensor p;
+    if (isMax) {
+      std::tie(p, indices) = at::max_pool2d_with_indices(nchw(x), k, win.stride, win.padding(), {1, 1}, false);
+    } else {
+      p = at::avg_pool2d(nchw(x), k, win.stride, win.padding(), false, false, {});
+    }
+    pooled = nhwc(p).contiguous();
   }
-  at::Tensor pooled = nhwc(p).contiguous();
   BatchStats s = bnForward(pooled, num(info[5]));
   if (info.Length() >= 9) {
     at::Tensor runningMean = get(info[7]), runningVar = get(info[8]);
@@ -67,7 +81,9 @@ Napi::Value PoolBlockK(const Napi::CallbackInfo& info) {
   Napi::Array r = Napi::Array::New(info.Env(), isMax ? 3 : 2);
   r.Set(uint32_t(0), out(info.Env(), s.y, F32));
   r.Set(uint32_t(1), out(info.Env(), s.invstd, F32));
-  if (isMax) r.Set(uint32_t(2), outRaw(info.Env(), nhwc(indices), I32));  // int64 kept natively: only the backward reads it
+  // The indices keep their own type natively (only the backward reads them): ATen's int64 flat
+  // positions (NCHW), or the direct kernels' int32 taps (NHWC).
+  if (isMax) r.Set(uint32_t(2), outRaw(info.Env(), indices.scalar_type() == at::kInt ? indices : nhwc(indices), I32));
   return r;
 }
 
@@ -77,6 +93,11 @@ Napi::Value PoolBlockBackwardK(const Napi::CallbackInfo& info) {
   const bool isMax = flag(info[5]);
   auto k = ints(info[6]);
   Window win = window(info[7], info[8], Napi::Value());
+  if (isMax ? get(info[4]).scalar_type() == at::kInt : directPool(x, k, win)) {
+    at::Tensor dp = bnBackward(get(info[0]), get(info[2]), get(info[3]));
+    return out(info.Env(), isMax ? maxPoolBackward(dp, get(info[4]), k[0], win.top, x.size(1), x.size(2))
+                                 : avgPoolBackward(dp, k[0], win.top, x.size(1), x.size(2)), F32);
+  }
   at::Tensor dp = nchw(bnBackward(get(info[0]), get(info[2]), get(info[3])));
   at::Tensor dx = isMax ? at::max_pool2d_with_indices_backward(dp, nchw(x), k, win.stride, win.padding(), {1, 1}, false, nchw(get(info[4])))
                         : at::avg_pool2d_backward(dp, nchw(x), k, win.stride, win.padding(), false, false, {});

@@ -34,10 +34,16 @@ std::vector<float> tapRows(const float* w, int64_t taps, int64_t c, int64_t pixe
   return rows;
 }
 
-// The run [first, last) of output columns whose input column (ox + shift) lies in [0, width).
-inline std::pair<int64_t, int64_t> validRun(int64_t shift, int64_t outWidth, int64_t width) {
-  return {std::max<int64_t>(0, -shift), std::min<int64_t>(outWidth, width - shift)};
+namespace {
+// The input as the kernel reads it: ReLU applied on the fly when `relu` (a loop invariant the
+// compiler hoists), so that a ReLU before a depthwise convolution needs no tensor of its own.
+inline float input(float v, bool relu) { return relu ? std::max(v, 0.0f) : v; }
+
+// ReLU's gradient applied to a finished row of dx in place: zero where the input was not positive.
+inline void reluMask(float* dx, const float* x, int64_t count) {
+  for (int64_t j = 0; j < count; ++j) dx[j] = x[j] > 0.0f ? dx[j] : 0.0f;
 }
+}  // namespace
 
 bool directEnabled() { return enabled; }
 void setDirectEnabled(bool on) { enabled = on; }
@@ -48,7 +54,7 @@ bool directDepthwiseFits(const at::Tensor& x, const at::Tensor& w) {
          w.dim() == 4 && w.size(3) == 1 && w.size(2) == x.size(3);
 }
 
-at::Tensor depthwiseForward(const at::Tensor& xIn, const at::Tensor& wIn, const Geometry& g, int64_t ho, int64_t wo) {
+at::Tensor depthwiseForward(const at::Tensor& xIn, const at::Tensor& wIn, const Geometry& g, int64_t ho, int64_t wo, bool reluInput) {
   const at::Tensor x = xIn.contiguous(), w = wIn.contiguous();
   const int64_t n = x.size(0), h = x.size(1), wd = x.size(2), c = x.size(3), kh = w.size(0), kw = w.size(1);
   at::Tensor y = at::zeros({n, ho, wo, c}, x.options());
@@ -70,7 +76,7 @@ at::Tensor depthwiseForward(const at::Tensor& xIn, const at::Tensor& wIn, const 
             const auto [first, last] = validRun(shift, wo, wd);
             const float* f = rows.data() + (ky * kw + kx) * wo * c;
             const float* src = in + shift * c;
-            for (int64_t j = first * c; j < last * c; ++j) out[j] += src[j] * f[j];
+            for (int64_t j = first * c; j < last * c; ++j) out[j] += input(src[j], reluInput) * f[j];
           }
         }
       }
@@ -90,7 +96,7 @@ at::Tensor depthwiseForward(const at::Tensor& xIn, const at::Tensor& wIn, const 
             if (ix < 0 || ix >= wd) continue;
             const float* in = xp + ((b * h + iy) * wd + ix) * c;
             const float* f = wp + (ky * kw + kx) * c;
-            for (int64_t ch = 0; ch < c; ++ch) out[ch] += in[ch] * f[ch];
+            for (int64_t ch = 0; ch < c; ++ch) out[ch] += input(in[ch], reluInput) * f[ch];
           }
         }
       }
@@ -99,8 +105,11 @@ at::Tensor depthwiseForward(const at::Tensor& xIn, const at::Tensor& wIn, const 
   return y;
 }
 
-at::Tensor depthwiseBackwardInput(const at::Tensor& dyIn, at::IntArrayRef xShape, const at::Tensor& wIn, const Geometry& g) {
+at::Tensor depthwiseBackwardInput(const at::Tensor& dyIn, at::IntArrayRef xShape, const at::Tensor& wIn, const Geometry& g,
+                                  const at::Tensor& reluOf) {
   const at::Tensor dy = dyIn.contiguous(), w = wIn.contiguous();
+  const at::Tensor xr = reluOf.defined() ? reluOf.contiguous() : at::Tensor();
+  const float* xrp = xr.defined() ? xr.data_ptr<float>() : nullptr;
   const int64_t n = xShape[0], h = xShape[1], wd = xShape[2], c = xShape[3];
   const int64_t ho = dy.size(1), wo = dy.size(2), kh = w.size(0), kw = w.size(1);
   at::Tensor dx = at::zeros({n, h, wd, c}, dy.options());
@@ -125,6 +134,7 @@ at::Tensor depthwiseBackwardInput(const at::Tensor& dyIn, at::IntArrayRef xShape
             for (int64_t j = first * c; j < last * c; ++j) out[j] += src[j] * f[j];
           }
         }
+        if (xrp) reluMask(out, xrp + r * wd * c, wd * c);
       }
     });
     return dx;
@@ -152,12 +162,14 @@ at::Tensor depthwiseBackwardInput(const at::Tensor& dyIn, at::IntArrayRef xShape
           }
         }
       }
+      if (xrp) reluMask(dxp + r * wd * c, xrp + r * wd * c, wd * c);
     }
   });
   return dx;
 }
 
-at::Tensor depthwiseBackwardFilter(const at::Tensor& dyIn, const at::Tensor& xIn, at::IntArrayRef wShape, const Geometry& g) {
+at::Tensor depthwiseBackwardFilter(const at::Tensor& dyIn, const at::Tensor& xIn, at::IntArrayRef wShape, const Geometry& g,
+                                   bool reluInput) {
   const at::Tensor dy = dyIn.contiguous(), x = xIn.contiguous();
   const int64_t n = x.size(0), h = x.size(1), wd = x.size(2), c = x.size(3);
   const int64_t ho = dy.size(1), wo = dy.size(2), kh = wShape[0], kw = wShape[1];
@@ -180,7 +192,7 @@ at::Tensor depthwiseBackwardFilter(const at::Tensor& dyIn, const at::Tensor& xIn
             if (iy < 0 || iy >= h) continue;
             const float* src = xp + (b * h + iy) * wd * c + shift * c;
             const float* grad = dyp + (b * ho + oy) * wo * c;
-            for (int64_t j = first * c; j < last * c; ++j) acc[j] += src[j] * grad[j];
+            for (int64_t j = first * c; j < last * c; ++j) acc[j] += input(src[j], reluInput) * grad[j];
           }
         }
         for (int64_t ch = 0; ch < c; ++ch) {
@@ -210,7 +222,7 @@ at::Tensor depthwiseBackwardFilter(const at::Tensor& dyIn, const at::Tensor& xIn
             if (ix < 0 || ix >= wd) continue;
             const float* in = xp + ((b * h + iy) * wd + ix) * c;
             const float* grad = dyp + ((b * ho + oy) * wo + ox) * c;
-            for (int64_t ch = 0; ch < c; ++ch) row[ch] += in[ch] * grad[ch];
+            for (int64_t ch = 0; ch < c; ++ch) row[ch] += input(in[ch], reluInput) * grad[ch];
           }
           for (int64_t ch = 0; ch < c; ++ch) total[ch] += row[ch];
         }

@@ -105,6 +105,7 @@ Napi::Value ReluBackwardK(const Napi::CallbackInfo& info) {
 Napi::Value WeightedSumK(const Napi::CallbackInfo& info) {
   auto xs = tensors(info[0]);
   at::Tensor w = get(info[1]);
+  if (directWeightedSumFits(xs, w)) return out(info.Env(), weightedSumForward(xs, w), F32);
   at::Tensor y = xs.at(0) * w.select(0, 0);
   for (size_t k = 1; k < xs.size(); ++k) y.addcmul_(xs[k], w.select(0, k));
   return out(info.Env(), y, F32);
@@ -115,6 +116,10 @@ Napi::Value WeightedSumBackwardK(const Napi::CallbackInfo& info) {
   at::Tensor dy = get(info[0]);
   auto xs = tensors(info[1]);
   at::Tensor w = get(info[2]);
+  if (directWeightedSumFits(xs, w) && dy.sizes() == xs[0].sizes()) {
+    auto grads = weightedSumBackward(dy, xs, w);
+    return outs(info.Env(), grads, std::vector<int>(grads.size(), F32));
+  }
   std::vector<at::Tensor> grads;
   std::vector<at::Tensor> dws;
   at::Tensor dyFlat = dy.reshape({-1});
@@ -128,22 +133,29 @@ Napi::Value WeightedSumBackwardK(const Napi::CallbackInfo& info) {
 
 }  // namespace
 
-at::Tensor convForward(const at::Tensor& x, const at::Tensor& w, const Window& win, bool depthwise) {
+at::Tensor convForward(const at::Tensor& x, const at::Tensor& w, const Window& win, bool depthwise, bool reluInput) {
   if (depthwise && directDepthwiseFits(x, w)) {
-    return depthwiseForward(x, w, win.geometry(), win.outSize(x.size(1), w.size(0), 0), win.outSize(x.size(2), w.size(1), 1));
+    return depthwiseForward(x, w, win.geometry(), win.outSize(x.size(1), w.size(0), 0), win.outSize(x.size(2), w.size(1), 1),
+                            reluInput);
   }
-  if (!depthwise && win.isPointwise() && directPointwiseFits(x, w)) return pointwiseForward(x, w);
-  int64_t groups = depthwise ? x.size(3) : 1;
-  at::Tensor y = at::convolution(win.padInput(nchw(x), 0), torchWeight(w, depthwise), {}, win.stride, win.padding(),
+  const at::Tensor in = reluInput ? at::relu(x) : x;
+  if (!depthwise && win.isPointwise() && directPointwiseFits(in, w)) return pointwiseForward(in, w);
+  int64_t groups = depthwise ? in.size(3) : 1;
+  at::Tensor y = at::convolution(win.padInput(nchw(in), 0), torchWeight(w, depthwise), {}, win.stride, win.padding(),
                                  win.dilation, false, {0, 0}, groups);
   return nhwc(y);
 }
 
 std::pair<at::Tensor, at::Tensor> convGrads(const at::Tensor& dy, const at::Tensor& x, const at::Tensor& w, const Window& win,
-                                            bool depthwise, bool needX, bool needW) {
+                                            bool depthwise, bool needX, bool needW, bool reluInput) {
   if (depthwise && directDepthwiseFits(x, w)) {
-    return {needX ? depthwiseBackwardInput(dy, x.sizes(), w, win.geometry()) : at::Tensor(),
-            needW ? depthwiseBackwardFilter(dy, x, w.sizes(), win.geometry()) : at::Tensor()};
+    return {needX ? depthwiseBackwardInput(dy, x.sizes(), w, win.geometry(), reluInput ? x : at::Tensor()) : at::Tensor(),
+            needW ? depthwiseBackwardFilter(dy, x, w.sizes(), win.geometry(), reluInput) : at::Tensor()};
+  }
+  if (reluInput) {
+    const at::Tensor r = at::relu(x);
+    auto [dr, dw] = convGrads(dy, r, w, win, depthwise, needX, needW, false);
+    return {needX ? at::threshold_backward(dr, r, 0) : at::Tensor(), dw};
   }
   if (!depthwise && win.isPointwise() && directPointwiseFits(x, w)) {
     return {needX ? pointwiseBackwardInput(dy, w) : at::Tensor(), needW ? pointwiseBackwardFilter(dy, x) : at::Tensor()};

@@ -48,11 +48,13 @@ inline at::Tensor tfjsWeightGrad(const at::Tensor& g, at::IntArrayRef wShape, bo
   return g.squeeze(1).permute({1, 2, 0}).reshape(wShape);
 }
 
-// Convolution of NHWC x with a tfjs filter (dense HWIO or depthwise [k, k, C, m]); NHWC result.
-at::Tensor convForward(const at::Tensor& x, const at::Tensor& w, const Window& win, bool depthwise);
-// Its gradients [dx, dw] (each undefined unless asked for); x and w may be shape-only tensors when not needed.
+// Convolution of NHWC x (of relu(x) with `reluInput`) with a tfjs filter (dense HWIO or
+// depthwise [k, k, C, m]); NHWC result. The direct depthwise kernels apply the ReLU as they read.
+at::Tensor convForward(const at::Tensor& x, const at::Tensor& w, const Window& win, bool depthwise, bool reluInput = false);
+// Its gradients [dx, dw] with respect to x and w (each undefined unless asked for; with
+// `reluInput`, through the ReLU); x and w may be shape-only tensors when not needed.
 std::pair<at::Tensor, at::Tensor> convGrads(const at::Tensor& dy, const at::Tensor& x, const at::Tensor& w, const Window& win,
-                                            bool depthwise, bool needX, bool needW);
+                                            bool depthwise, bool needX, bool needW, bool reluInput = false);
 
 // Batch norm in training mode without affine parameters, over N, H, W of an NHWC tensor.
 struct BatchStats {
