@@ -32,6 +32,10 @@ inline std::pair<int64_t, int64_t> tapsInside(int64_t o, int64_t pad, int64_t k,
   return {std::max<int64_t>(0, pad - o), std::min<int64_t>(k, size + pad - o)};
 }
 
+// The shape of a backward pass: dy [n, ho, wo, c] for an input of h x w.
+Shape gradShape(const at::Tensor& dy, int64_t h, int64_t w) {
+  return Shape{dy.size(0), h, w, dy.size(3), dy.size(1), dy.size(2)};
+}
 
 // For output row r (image r / ho, row r % ho) of a stride-1 window, each tap inside the map in
 // row-major order: visit(src, from, to, tap) where src[j] for j in [from, to) is the input that
@@ -55,20 +59,19 @@ void forEachTap(const float* xp, const Shape& s, int64_t k, int64_t pad, int64_t
 // output pixels of that row (flat offset `at` of their row, already shifted to line up with
 // out) pass back through that tap.
 template <typename F>
-at::Tensor gatherRows(const at::Tensor& like, int64_t n, int64_t h, int64_t w, int64_t c, int64_t ho, int64_t wo, int64_t k,
-                      int64_t pad, const F& add) {
-  at::Tensor dx = at::zeros({n, h, w, c}, like.options());
+at::Tensor gatherRows(const at::Tensor& like, const Shape& s, int64_t k, int64_t pad, const F& add) {
+  at::Tensor dx = at::zeros({s.n, s.h, s.w, s.c}, like.options());
   float* dxp = dx.data_ptr<float>();
-  at::parallel_for(0, n * h, 1, [&](int64_t begin, int64_t end) {
+  at::parallel_for(0, s.n * s.h, 1, [&](int64_t begin, int64_t end) {
     for (int64_t r = begin; r < end; ++r) {
-      const int64_t b = r / h, iy = r % h;
+      const int64_t b = r / s.h, iy = r % s.h;
       for (int64_t ky = 0; ky < k; ++ky) {
         const int64_t oy = iy + pad - ky;
-        if (oy < 0 || oy >= ho) continue;
+        if (oy < 0 || oy >= s.ho) continue;
         for (int64_t kx = 0; kx < k; ++kx) {
           const int64_t shift = pad - kx;  // ox = ix + shift
-          const auto [first, last] = validRun(shift, w, wo);
-          add(dxp + r * w * c, first * c, last * c, (b * ho + oy) * wo * c + shift * c, int32_t(ky * k + kx));
+          const auto [first, last] = validRun(shift, s.w, s.wo);
+          add(dxp + r * s.w * s.c, first * s.c, last * s.c, (b * s.ho + oy) * s.wo * s.c + shift * s.c, int32_t(ky * k + kx));
         }
       }
     }
@@ -110,12 +113,11 @@ std::pair<at::Tensor, at::Tensor> maxPoolForward(const at::Tensor& xIn, int64_t 
           at[j] = take ? ft : at[j];
         }
       });
+      // A window whose inputs are all -inf (no tap taken) keeps ATen's choice: its first tap inside the map.
       int32_t* out = tp + r * row;
-      for (int64_t j = 0; j < row; ++j) out[j] = int32_t(t[j]);
-      // A window whose inputs are all -inf keeps ATen's choice: its first tap inside the map.
       const int64_t ky0 = tapsInside(r % s.ho, pad, k, s.h).first;
       for (int64_t j = 0; j < row; ++j) {
-        if (out[j] < 0) out[j] = int32_t(ky0 * k + tapsInside(j / s.c, pad, k, s.w).first);
+        out[j] = t[j] >= 0.0f ? int32_t(t[j]) : int32_t(ky0 * k + tapsInside(j / s.c, pad, k, s.w).first);
       }
     }
   });
@@ -124,10 +126,9 @@ std::pair<at::Tensor, at::Tensor> maxPoolForward(const at::Tensor& xIn, int64_t 
 
 at::Tensor maxPoolBackward(const at::Tensor& dyIn, const at::Tensor& tapsIn, int64_t k, int64_t pad, int64_t h, int64_t w) {
   const at::Tensor dy = dyIn.contiguous(), taps = tapsIn.contiguous();
-  const int64_t n = dy.size(0), ho = dy.size(1), wo = dy.size(2), c = dy.size(3);
   const float* dyp = dy.data_ptr<float>();
   const int32_t* tp = taps.data_ptr<int32_t>();
-  return gatherRows(dy, n, h, w, c, ho, wo, k, pad, [&](float* out, int64_t from, int64_t to, int64_t at, int32_t tap) {
+  return gatherRows(dy, gradShape(dy, h, w), k, pad, [&](float* out, int64_t from, int64_t to, int64_t at, int32_t tap) {
     const float* g = dyp + at;
     const int32_t* t = tp + at;
     for (int64_t j = from; j < to; ++j) out[j] += t[j] == tap ? g[j] : 0.0f;
@@ -171,20 +172,21 @@ at::Tensor avgPoolForward(const at::Tensor& xIn, int64_t k, int64_t pad) {
 
 at::Tensor avgPoolBackward(const at::Tensor& dyIn, int64_t k, int64_t pad, int64_t h, int64_t w) {
   const at::Tensor dy = dyIn.contiguous();
-  const int64_t n = dy.size(0), ho = dy.size(1), wo = dy.size(2), c = dy.size(3), row = wo * c;
-  const std::vector<float> cols = columnCounts(wo, c, k, pad, w);
+  const Shape s = gradShape(dy, h, w);
+  const int64_t row = s.wo * s.c;
+  const std::vector<float> cols = columnCounts(s.wo, s.c, k, pad, s.w);
   // Each output's gradient divided by its window's count once, then gathered per input element.
   at::Tensor g = at::empty(dy.sizes(), dy.options());
   const float* dyp = dy.data_ptr<float>();
   float* gp = g.data_ptr<float>();
-  at::parallel_for(0, n * ho, 1, [&](int64_t begin, int64_t end) {
+  at::parallel_for(0, s.n * s.ho, 1, [&](int64_t begin, int64_t end) {
     for (int64_t r = begin; r < end; ++r) {
-      const auto [ky0, ky1] = tapsInside(r % ho, pad, k, h);
+      const auto [ky0, ky1] = tapsInside(r % s.ho, pad, k, s.h);
       const float rows = float(ky1 - ky0);
       for (int64_t j = 0; j < row; ++j) gp[r * row + j] = dyp[r * row + j] / (rows * cols[j]);
     }
   });
-  return gatherRows(dy, n, h, w, c, ho, wo, k, pad, [&](float* out, int64_t from, int64_t to, int64_t at, int32_t) {
+  return gatherRows(dy, s, k, pad, [&](float* out, int64_t from, int64_t to, int64_t at, int32_t) {
     const float* src = gp + at;
     for (int64_t j = from; j < to; ++j) out[j] += src[j];
   });
