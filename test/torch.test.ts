@@ -13,6 +13,7 @@ import { Sgd } from '../src/optim/sgd.js';
 import { BatchNorm } from '../src/nn/layers.js';
 import { Init } from '../src/nn/module.js';
 import { Pool, SepConv } from '../src/space/ops.js';
+import { SearchNetwork } from '../src/networks/search.js';
 import * as ops from '../src/ops/index.js';
 
 let reason = '';
@@ -124,6 +125,33 @@ test('a whole SNAS step of a small supernet on torch matches cpu: loss and every
     }
     assert.ok(err <= 1e-4 * Math.max(scale, 1e-6), `gradient ${i} [${w.length}]: max error ${err.toExponential(2)} against max ${scale.toExponential(2)}`);
   });
+}));
+
+/** A small supernet's logits in inference mode (after one training-mode pass moved its running statistics), and the kernels that pass ran. */
+async function inferenceLogits(backend: string): Promise<{ logits: Float32Array; kernels: string[] }> {
+  await tf.setBackend(backend);
+  const net = new SearchNetwork({ channels: 4, layers: 3, classes: 10, seed: 5 });
+  const x = tf.randomNormal([4, 8, 8, 3], 0, 1, 'float32', 3) as tf.Tensor4D;
+  const w = tf.softmax(tf.randomNormal([14, 8], 0, 1, 'float32', 4)) as tf.Tensor2D;
+  try {
+    tf.dispose(tf.tidy(() => net.forward(x, w, w, { training: true })));
+    const profile = await tf.profile(() => net.forward(x, w, w, { training: false }));
+    const logits = profile.result as tf.Tensor;
+    const out = { logits: (await logits.data()) as Float32Array, kernels: profile.kernels.map((k) => k.name) };
+    logits.dispose();
+    return out;
+  } finally {
+    tf.dispose([x, w]);
+    net.dispose();
+  }
+}
+
+test('a small supernet in inference mode on torch (the fused inference blocks) matches cpu (the layer-by-layer ops): logits within 1e-4', { skip }, () => keepingBackend(undefined, async () => {
+  const want = await inferenceLogits('cpu');
+  const got = await inferenceLogits(TORCH);
+  for (const k of ['SnasSepBlockInfer', 'SnasPoolBlockInfer']) assert.ok(got.kernels.includes(k), `${k} ran on torch (ran: ${[...new Set(got.kernels)].join(', ')})`);
+  const err = scaledError(Array.from(got.logits), Array.from(want.logits));
+  assert.ok(err < 1e-4, `logits differ by ${err.toExponential(2)}`);
 }));
 
 async function assertFlat(shape: StepShape, steps: number): Promise<void> {

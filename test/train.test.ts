@@ -10,7 +10,7 @@ import { selectBackend } from '../src/backends/index.js';
 import { configAtScale, readYaml } from '../src/config/load.js';
 import type { Config, TrainConfig } from '../src/config/schema.js';
 import { dropPath } from '../src/nn/layers.js';
-import { dropPathAt, evaluationLoss } from '../src/train/evaluation.js';
+import { dropPathAt, evalBatchesAfter, evaluationLoss } from '../src/train/evaluation.js';
 import { runTraining, type TrainResult } from '../src/train/run.js';
 import { cosineLr } from '../src/optim/cosine.js';
 import { ROOT, snas } from './helpers/run.js';
@@ -75,6 +75,28 @@ test('snas train is deterministic, resumes mid-epoch to the same result, and rec
       assert.equal(readFileSync(join(dir, 'b', f), 'utf8').replace(/"seconds": [\d.e-]+/, ''), want, `${f} differs between two runs`);
       assert.equal(readFileSync(join(dir, 'c', f), 'utf8').replace(/"seconds": [\d.e-]+/, ''), want, `${f} differs after resume`);
     }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the epochs before the last are tested on interim_eval_batches, the last on eval_batches (the whole test set when null)', async () => {
+  const cfg = { epochs: 3, eval_batches: null, interim_eval_batches: 2 };
+  assert.deepEqual([0, 1, 2].map((e) => evalBatchesAfter(e, cfg)), [2, 2, Infinity]);
+  assert.deepEqual([0, 1, 2].map((e) => evalBatchesAfter(e, { ...cfg, eval_batches: 1 })), [1, 1, 1]);
+  assert.deepEqual([0, 1, 2].map((e) => evalBatchesAfter(e, { ...cfg, interim_eval_batches: null, eval_batches: 5 })), [5, 5, 5]);
+  const backend = await selectBackend();
+  const dir = mkdtempSync(join(tmpdir(), 'snas-train-'));
+  try {
+    const config = configAtScale(readYaml(CONFIG) as Record<string, unknown>, CONFIG, 'smoke') as Config & { train: TrainConfig };
+    config.train = { ...config.train, eval_batches: null, interim_eval_batches: 1 };
+    const { records } = await runTraining({
+      config, configFile: CONFIG, out: join(dir, 'a'), resume: false, force: false, environment: () => ({ backend: backend.name }), command: 'test',
+    });
+    // The smoke scale's test set: 32 images in batches of 16.
+    assert.deepEqual(records.map((r) => r.test_images), [16, 32]);
+    const metrics = readFileSync(join(dir, 'a', 'metrics.csv'), 'utf8').split('\n');
+    assert.ok(metrics[0]!.endsWith(',test_acc,test_images'), metrics[0]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -139,6 +139,8 @@ export const TrainSchema = z.object({
   steps_per_epoch: z.number().int().min(1).nullable().default(null),
   /** Cap on test batches per evaluation (null: the whole test set). */
   eval_batches: z.number().int().min(1).nullable().default(null),
+  /** Cap on test batches for the evaluations after every epoch but the last (null: as eval_batches); the last epoch's, which Table 2 reports, keeps eval_batches. */
+  interim_eval_batches: z.number().int().min(1).nullable().default(null),
   checkpoint_every: z.number().int().min(0).default(0),
 }).strict();
 

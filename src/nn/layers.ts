@@ -65,7 +65,7 @@ export class BatchNorm extends Module {
     if (ctx.training) {
       y = ops.batchNormTrain(x, ops.BN_EPSILON, this.runningStats());
     } else {
-      y = tf.mul(tf.sub(x, this.runningMean), tf.rsqrt(tf.add(this.runningVar, ops.BN_EPSILON))) as tf.Tensor4D;
+      y = ops.batchNormInfer(x, ops.BN_EPSILON, { mean: this.runningMean, variance: this.runningVar });
     }
     if (this.gamma && this.beta) y = tf.add(tf.mul(y, this.gamma), this.beta) as tf.Tensor4D;
     ctx.trace?.record({ kind: 'bn', macs: 0, ops: y.size, batch: x.shape[0] });

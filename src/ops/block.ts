@@ -1,12 +1,13 @@
-// The search cell's blocks in training mode, batch norm without affine parameters: ReLU,
-// depthwise convolution, pointwise convolution, BN (the separable and dilated convolutions);
-// 3x3 pooling, BN (the pools). One fused op where the backend has it (one native call forward
-// and one backward); the ops one by one otherwise, which the fused ones are tested against.
+// The search cell's blocks, batch norm without affine parameters: ReLU, depthwise convolution,
+// pointwise convolution, BN (the separable and dilated convolutions); 3x3 pooling, BN (the
+// pools); in training mode (batch statistics) and in inference mode (running statistics). One
+// fused op where the backend has it (one native call forward and, in training, one backward);
+// the ops one by one otherwise, which the fused ones are tested against.
 import type * as tf from '@tensorflow/tfjs';
 import { relu } from './combine.js';
 import { depthwiseConv2d, pointwiseConv } from './conv.js';
-import { fusedPoolBlock, fusedSepBlock, hasFusedKernels } from './fused.js';
-import { batchNormTrain, type RunningStats } from './norm.js';
+import { fusedPoolBlock, fusedPoolBlockInfer, fusedSepBlock, fusedSepBlockInfer, hasFusedKernels } from './fused.js';
+import { batchNormInfer, batchNormTrain, type Moments, type RunningStats } from './norm.js';
 import { avgPool3x3, maxPool3x3 } from './pool.js';
 
 export interface SepBlockOptions {
@@ -28,4 +29,17 @@ export function sepBlock(x: tf.Tensor4D, wd: tf.Tensor4D, wp: tf.Tensor4D, opts:
 export function poolBlock(x: tf.Tensor4D, kind: 'max' | 'avg', stride: number, eps: number, running?: RunningStats): tf.Tensor4D {
   if (hasFusedKernels()) return fusedPoolBlock(x, kind, 3, stride, 1, eps, running);
   return batchNormTrain(kind === 'max' ? maxPool3x3(x, stride) : avgPool3x3(x, stride), eps, running);
+}
+
+/** sepBlock in inference mode: BN with the running statistics (evaluation; no gradient on the fused path). */
+export function sepBlockInfer(x: tf.Tensor4D, wd: tf.Tensor4D, wp: tf.Tensor4D, opts: SepBlockOptions, moments: Moments): tf.Tensor4D {
+  if (hasFusedKernels()) return fusedSepBlockInfer(x, wd, wp, opts, moments);
+  const d = depthwiseConv2d(relu(x), wd, { stride: opts.stride, pad: opts.pad, dilation: opts.dilation });
+  return batchNormInfer(pointwiseConv(d, wp), opts.eps, moments);
+}
+
+/** poolBlock in inference mode: BN with the running statistics (evaluation; no gradient on the fused path). */
+export function poolBlockInfer(x: tf.Tensor4D, kind: 'max' | 'avg', stride: number, eps: number, moments: Moments): tf.Tensor4D {
+  if (hasFusedKernels()) return fusedPoolBlockInfer(x, kind, 3, stride, 1, eps, moments);
+  return batchNormInfer(kind === 'max' ? maxPool3x3(x, stride) : avgPool3x3(x, stride), eps, moments);
 }

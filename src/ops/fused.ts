@@ -3,7 +3,7 @@
 // the ops in this folder use their portable definitions; both are tested against each other.
 import * as tf from '@tensorflow/tfjs';
 import { withGradient } from './custom.js';
-import type { RunningStats } from './norm.js';
+import type { Moments, RunningStats } from './norm.js';
 
 const available = new Map<string, boolean>();
 
@@ -117,6 +117,11 @@ export function fusedSepBlock(x: tf.Tensor4D, wd: tf.Tensor4D, wp: tf.Tensor4D, 
   });
 }
 
+/** fusedSepBlock in inference mode: BN with the running statistics, which stay as they are. Evaluation only: it has no gradient. */
+export function fusedSepBlockInfer(x: tf.Tensor4D, wd: tf.Tensor4D, wp: tf.Tensor4D, opts: FusedSepBlockOptions, moments: Moments): tf.Tensor4D {
+  return run('SnasSepBlockInfer', { x, wd, wp, runningMean: moments.mean, runningVar: moments.variance }, opts);
+}
+
 /** BN(k x k max or average pooling) in training mode without affine parameters (average: padding excluded), one native call each way. */
 export function fusedPoolBlock(x: tf.Tensor4D, kind: 'max' | 'avg', k: number, stride: number, pad: number, eps: number, running?: RunningStats): tf.Tensor4D {
   const attrs = { max: kind === 'max', k, stride, pad, eps, momentum: running?.momentum ?? 0 };
@@ -133,6 +138,11 @@ export function fusedPoolBlock(x: tf.Tensor4D, kind: 'max' | 'avg', k: number, s
       gradFunc: (dy, [xs, ys, s, idx]) => run('SnasPoolBlockBackward', { dy, x: xs!, y: ys!, invstd: s!, ...(idx ? { indices: idx } : {}) }, attrs),
     };
   });
+}
+
+/** fusedPoolBlock in inference mode: BN with the running statistics, which stay as they are. Evaluation only: it has no gradient. */
+export function fusedPoolBlockInfer(x: tf.Tensor4D, kind: 'max' | 'avg', k: number, stride: number, pad: number, eps: number, moments: Moments): tf.Tensor4D {
+  return run('SnasPoolBlockInfer', { x, runningMean: moments.mean, runningVar: moments.variance }, { max: kind === 'max', k, stride, pad, eps });
 }
 
 /** ReLU whose gradient is one kernel (tfjs' is step, cast and multiply). */

@@ -4,9 +4,9 @@
 export { conv2d, depthwiseConv2d, pointwiseConv, separableConv } from './conv.js';
 export type { ConvOptions, DepthwiseOptions } from './conv.js';
 export { avgPool3x3, avgPoolValid, maxPool3x3 } from './pool.js';
-export { batchNormTrain, BN_EPSILON } from './norm.js';
-export type { RunningStats } from './norm.js';
-export { poolBlock, sepBlock } from './block.js';
+export { batchNormInfer, batchNormTrain, BN_EPSILON } from './norm.js';
+export type { Moments, RunningStats } from './norm.js';
+export { poolBlock, poolBlockInfer, sepBlock, sepBlockInfer } from './block.js';
 export type { SepBlockOptions } from './block.js';
 export { correctCount, softmaxCrossEntropy } from './loss.js';
 export { padSpatial } from './layout.js';

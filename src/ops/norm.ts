@@ -12,6 +12,17 @@ export interface RunningStats {
   momentum: number;
 }
 
+/** Running statistics as inference reads them (a RunningStats' mean and variance). */
+export interface Moments {
+  mean: tf.Tensor;
+  variance: tf.Tensor;
+}
+
+/** Batch norm in inference mode without affine parameters: (x - mean) / sqrt(variance + eps), per channel. */
+export function batchNormInfer(x: tf.Tensor4D, eps: number, moments: Moments): tf.Tensor4D {
+  return tf.mul(tf.sub(x, moments.mean), tf.rsqrt(tf.add(moments.variance, eps))) as tf.Tensor4D;
+}
+
 /**
  * running = (1 - m) running + m batch, with the batch variance made unbiased (n / (n - 1))
  * as PyTorch does; n = elements per channel.

@@ -41,7 +41,7 @@ export function planText(p: Plan, backend: string): string {
   const total = p.epochs * p.stepsPerEpoch;
   return [
     `plan: ${p.what}`,
-    `  ${p.epochs} epochs x ${p.stepsPerEpoch} steps = ${total.toLocaleString('en-US')} steps, ${p.evalBatchesPerEpoch} evaluation batches per epoch`,
+    `  ${p.epochs} epochs x ${p.stepsPerEpoch} steps = ${total.toLocaleString('en-US')} steps, ${Number.isInteger(p.evalBatchesPerEpoch) ? p.evalBatchesPerEpoch : `${p.evalBatchesPerEpoch.toFixed(1)} (mean)`} evaluation batches per epoch`,
     `  timed here (backend ${backend}): ${p.secondsPerStep.toFixed(3)} s per step, ${p.secondsPerEvalBatch.toFixed(3)} s per evaluation batch`,
     `  estimate: ${p.hours.toFixed(p.hours < 10 ? 2 : 0)} hours (${(p.hours / 24).toFixed(2)} days) on this machine`,
   ].join('\n');

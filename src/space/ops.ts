@@ -49,11 +49,12 @@ class ReLUSepBN extends Module {
   }
 
   forward(x: tf.Tensor4D, ctx: Ctx): tf.Tensor4D {
-    // Training a search network (BN without affine parameters): one fused op where the backend
-    // has it. Counting passes (ctx.trace) and the rest go layer by layer.
-    if (ctx.training && !ctx.trace && !this.bn.affine) {
+    // A search network (BN without affine parameters), training or evaluating: one fused op
+    // where the backend has it. Counting passes (ctx.trace) and the rest go layer by layer.
+    if (!ctx.trace && !this.bn.affine) {
       const { stride, pad, dilation } = this.dw;
-      return ops.sepBlock(x, this.dw.w as tf.Tensor4D, this.pw.w as tf.Tensor4D, { stride, pad, dilation, eps: ops.BN_EPSILON }, this.bn.runningStats());
+      const [wd, wp, opts] = [this.dw.w as tf.Tensor4D, this.pw.w as tf.Tensor4D, { stride, pad, dilation, eps: ops.BN_EPSILON }];
+      return ctx.training ? ops.sepBlock(x, wd, wp, opts, this.bn.runningStats()) : ops.sepBlockInfer(x, wd, wp, opts, this.bn.runningStats());
     }
     return this.bn.forward(this.pw.forward(this.dw.forward(relu(x, ctx), ctx), ctx), ctx);
   }
@@ -96,8 +97,9 @@ export class Pool extends CellOp {
   }
 
   forward(x: tf.Tensor4D, ctx: Ctx): tf.Tensor4D {
-    if (this.bn && ctx.training && !ctx.trace && !this.bn.affine) {
-      return ops.poolBlock(x, this.kind, this.stride, ops.BN_EPSILON, this.bn.runningStats());
+    if (this.bn && !ctx.trace && !this.bn.affine) {
+      const running = this.bn.runningStats();
+      return ctx.training ? ops.poolBlock(x, this.kind, this.stride, ops.BN_EPSILON, running) : ops.poolBlockInfer(x, this.kind, this.stride, ops.BN_EPSILON, running);
     }
     const y = this.kind === 'max' ? maxPool3x3(x, this.stride, ctx) : avgPool3x3(x, this.stride, ctx);
     return this.bn ? this.bn.forward(y, ctx) : y;

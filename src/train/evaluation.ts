@@ -17,6 +17,12 @@ export function dropPathAt(epoch: number, epochs: number, final: number): number
   return (final * epoch) / epochs;
 }
 
+/** Test batches evaluated after epoch `epoch` (0-based): every test batch up to eval_batches after the last epoch, up to interim_eval_batches (when set) after the others. */
+export function evalBatchesAfter(epoch: number, cfg: Pick<TrainConfig, 'epochs' | 'eval_batches' | 'interim_eval_batches'>): number {
+  const last = cfg.eval_batches ?? Infinity;
+  return epoch + 1 < cfg.epochs && cfg.interim_eval_batches !== null ? Math.min(cfg.interim_eval_batches, last) : last;
+}
+
 /** Cross-entropy of the logits plus `auxWeight` times that of the auxiliary logits (when the head produced them). */
 export function evaluationLoss(out: Output, labels: tf.Tensor1D, auxWeight: number): tf.Scalar {
   const main = softmaxCrossEntropy(out.logits, labels);

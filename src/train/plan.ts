@@ -4,7 +4,7 @@ import type { Config } from '../config/schema.js';
 import { splitSizes } from '../data/splits.js';
 import { planOf, randomBatch, seconds, type Plan } from '../runs/plan.js';
 import { resolveGenotype } from '../space/registry.js';
-import { evaluationModel, evaluationStep } from './evaluation.js';
+import { evalBatchesAfter, evaluationModel, evaluationStep } from './evaluation.js';
 
 export async function planTraining(config: Config, reps = 3): Promise<Plan> {
   const cfg = config.train!;
@@ -26,7 +26,8 @@ export async function planTraining(config: Config, reps = 3): Promise<Plan> {
       out.dispose();
     });
     const steps = Math.min(Math.floor(sizes.train / batch), cfg.steps_per_epoch ?? Infinity);
-    const evalBatches = Math.min(Math.ceil(sizes.test / batch), cfg.eval_batches ?? Infinity);
+    const testBatches = Math.ceil(sizes.test / batch);
+    const evalBatches = Array.from({ length: cfg.epochs }, (_, e) => Math.min(testBatches, evalBatchesAfter(e, cfg))).reduce((a, b) => a + b, 0) / cfg.epochs;
     return planOf(`training ${genotype.name}, ${cfg.layers} cells, C ${cfg.channels}, ${sizes.size}x${sizes.size}, batch ${batch}`, cfg.epochs, steps, evalBatches, step, evalBatch);
   } finally {
     sgd.dispose();

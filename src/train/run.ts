@@ -19,9 +19,9 @@ import { runLifecycle, type EpochSteps, type LifecycleOptions, type RunBody, typ
 import { genotypeToData } from '../space/genotype.js';
 import { resolveGenotype } from '../space/registry.js';
 import { seedFor } from '../util/rng.js';
-import { dropPathAt, evaluationLoss, evaluationModel, evaluationShape, evaluationStep } from './evaluation.js';
+import { dropPathAt, evalBatchesAfter, evaluationLoss, evaluationModel, evaluationShape, evaluationStep } from './evaluation.js';
 
-export const TRAIN_COLUMNS = ['epoch', 'lr', 'drop_path', 'train_loss', 'train_acc', 'test_loss', 'test_acc'] as const;
+export const TRAIN_COLUMNS = ['epoch', 'lr', 'drop_path', 'train_loss', 'train_acc', 'test_loss', 'test_acc', 'test_images'] as const;
 export type TrainRecord = Record<(typeof TRAIN_COLUMNS)[number], number>;
 
 export interface TrainOptions extends RunOptions {
@@ -99,7 +99,7 @@ function trainingBody(opts: TrainOptions, genotype: ReturnType<typeof resolveGen
       };
     },
     async endEpoch(epoch, sums) {
-      const evaluation = await evaluate(net, test, cfg.eval_batches ?? Infinity);
+      const evaluation = await evaluate(net, test, evalBatchesAfter(epoch, cfg));
       return { epoch: epoch + 1, lr, drop_path: dropPath, train_loss: sums.loss / sums.steps, train_acc: sums.correct / sums.count, ...evaluation };
     },
     writeFiles: (dir) => dir.writeJson(FILES.genotype, { name: genotype.name, ...genotypeToData(genotype) }),
@@ -127,8 +127,8 @@ export function trainEpochLine(r: TrainRecord, t: TimingRecord): string {
     + `test loss ${r.test_loss.toFixed(3)} acc ${(100 * r.test_acc).toFixed(1)}%, drop-path ${r.drop_path.toFixed(3)}, lr ${r.lr.toPrecision(3)}, ${t.seconds.toFixed(1)} s`;
 }
 
-/** Test loss and accuracy in inference mode over up to `batches` batches. */
-async function evaluate(net: DerivedNetwork, test: BatchIterator, batches: number): Promise<{ test_loss: number; test_acc: number }> {
+/** Test loss and accuracy in inference mode over up to `batches` batches, and how many images they held. */
+async function evaluate(net: DerivedNetwork, test: BatchIterator, batches: number): Promise<{ test_loss: number; test_acc: number; test_images: number }> {
   let loss = 0;
   let correct = 0;
   let seen = 0;
@@ -144,5 +144,5 @@ async function evaluate(net: DerivedNetwork, test: BatchIterator, batches: numbe
     tf.dispose([l!, c!]);
     seen += batch.y.shape[0];
   }
-  return { test_loss: loss / seen, test_acc: correct / seen };
+  return { test_loss: loss / seen, test_acc: correct / seen, test_images: seen };
 }

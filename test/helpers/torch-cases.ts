@@ -146,6 +146,17 @@ function fused(): Case[] {
     { name: 'ReLU-depthwise-pointwise-BN block, dil_conv_3x3 (fused)', kernels: ['SnasSepBlock', 'SnasSepBlockBackward'], inputs: [x, { shape: [3, 3, 8, 1] }, { shape: [1, 1, 8, 8] }], f: (a, wd, wp) => ops.sepBlock(a as tf.Tensor4D, wd as tf.Tensor4D, wp as tf.Tensor4D, { stride: 1, pad: 2, dilation: 2, eps: ops.BN_EPSILON }), grad: true },
     { name: 'max pool 3x3 stride 2 then BN (fused)', kernels: ['SnasPoolBlock', 'SnasPoolBlockBackward'], inputs: [x], f: (a) => ops.poolBlock(a as tf.Tensor4D, 'max', 2, ops.BN_EPSILON), grad: true },
     { name: 'avg pool 3x3 then BN (fused)', kernels: ['SnasPoolBlock', 'SnasPoolBlockBackward'], inputs: [x], f: (a) => ops.poolBlock(a as tf.Tensor4D, 'avg', 1, ops.BN_EPSILON), grad: true },
+    { name: 'the sep block in inference mode, sep_conv_5x5 stride 2 and dil_conv_3x3 (fused)', kernels: ['SnasSepBlockInfer'], inputs: [x, { shape: [5, 5, 8, 1] }, { shape: [1, 1, 8, 8] }, { shape: [3, 3, 8, 1] }, { shape: [8] }, { shape: [8] }],
+      f: (a, wd, wp, wd3, m, v) => {
+        const moments = { mean: m!, variance: tf.add(tf.abs(v!), 0.5) };
+        return [ops.sepBlockInfer(a as tf.Tensor4D, wd as tf.Tensor4D, wp as tf.Tensor4D, { stride: 2, pad: 2, dilation: 1, eps: ops.BN_EPSILON }, moments),
+          ops.sepBlockInfer(a as tf.Tensor4D, wd3 as tf.Tensor4D, wp as tf.Tensor4D, { stride: 1, pad: 2, dilation: 2, eps: ops.BN_EPSILON }, moments)];
+      } },
+    { name: 'the pool blocks in inference mode, max and average, strides 1 and 2 (fused)', kernels: ['SnasPoolBlockInfer'], inputs: [x, { shape: [8] }, { shape: [8] }],
+      f: (a, m, v) => {
+        const moments = { mean: m!, variance: tf.add(tf.abs(v!), 0.5) };
+        return (['max', 'avg'] as const).flatMap((kind) => [1, 2].map((s) => ops.poolBlockInfer(a as tf.Tensor4D, kind, s, ops.BN_EPSILON, moments)));
+      } },
     { name: 'weighted sum of a mixed edge (fused)', kernels: ['SnasWeightedSum', 'SnasWeightedSumBackward'], inputs: [{ shape: [7] }, x, x, x, x, x, x, x], f: (w, ...xs) => ops.weightedSum(xs as tf.Tensor4D[], w as tf.Tensor1D), grad: true },
   ];
 }

@@ -9,7 +9,7 @@ function numbered(inputs: Record<string, unknown>, prefix = 'x'): string[] {
 
 export const FUSED_KERNELS = [
   'SnasConv', 'SnasConvBackward', 'SnasMaxPool', 'SnasMaxPoolBackward', 'SnasAvgPool', 'SnasAvgPoolBackward',
-  'SnasBatchNormTrain', 'SnasBatchNormTrainBackward', 'SnasSepBlock', 'SnasSepBlockBackward', 'SnasPoolBlock', 'SnasPoolBlockBackward', 'SnasReluBackward', 'SnasWeightedSum', 'SnasWeightedSumBackward',
+  'SnasBatchNormTrain', 'SnasBatchNormTrainBackward', 'SnasSepBlock', 'SnasSepBlockBackward', 'SnasPoolBlock', 'SnasPoolBlockBackward', 'SnasSepBlockInfer', 'SnasPoolBlockInfer', 'SnasReluBackward', 'SnasWeightedSum', 'SnasWeightedSumBackward',
   'SnasSgdStep',
 ] as const;
 
@@ -62,6 +62,15 @@ export function registerFusedKernels(): void {
     const id = (name: string) => b.id(input(inputs, name, 'SnasPoolBlockBackward'));
     return b.result(b.native.poolBlockBackward(id('dy'), id('x'), id('y'), id('invstd'), a.max ? id('indices') : -1, a.max,
       [a.k, a.k], [a.stride, a.stride], pads(a.pad)));
+  });
+  // Inference mode: the running statistics are read, not updated.
+  kernel('SnasSepBlockInfer', (inputs, b, a) => {
+    const id = (name: string) => b.id(input(inputs, name, 'SnasSepBlockInfer'));
+    return b.result(b.native.sepBlockInfer(id('x'), id('wd'), id('wp'), [a.stride, a.stride], pads(a.pad), [a.dilation, a.dilation], a.eps, id('runningMean'), id('runningVar')));
+  });
+  kernel('SnasPoolBlockInfer', (inputs, b, a) => {
+    const id = (name: string) => b.id(input(inputs, name, 'SnasPoolBlockInfer'));
+    return b.result(b.native.poolBlockInfer(id('x'), a.max, [a.k, a.k], [a.stride, a.stride], pads(a.pad), a.eps, id('runningMean'), id('runningVar')));
   });
   kernel('SnasReluBackward', (inputs, b) =>
     b.result(b.native.reluBackward(b.id(input(inputs, 'dy', 'SnasReluBackward')), b.id(input(inputs, 'y', 'SnasReluBackward')))));

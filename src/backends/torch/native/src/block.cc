@@ -31,6 +31,16 @@ Napi::Value SepBlockK(const Napi::CallbackInfo& info) {
   return outs(info.Env(), {s.y, d, s.invstd}, {F32, F32, F32});
 }
 
+// sepBlockInfer(x, wDepthwise, wPointwise, stride, pad[t, b, l, r], dilation, eps, runningMean, runningVar)
+//   -> y: the block in inference mode (BN with the running statistics, which stay as they are);
+//   evaluation only, so nothing is kept for a backward pass.
+Napi::Value SepBlockInferK(const Napi::CallbackInfo& info) {
+  Window win = window(info[3], info[4], info[5]);
+  at::Tensor d = convForward(get(info[0]), get(info[1]), win, true, true);
+  at::Tensor p = convForward(d.contiguous(), get(info[2]), pointwise(), false);
+  return out(info.Env(), bnInfer(p, get(info[7]), get(info[8]), num(info[6])), F32);
+}
+
 // sepBlockBackward(dy, x, depthwise output, y, invstd, wDepthwise, wPointwise, stride, pad, dilation)
 //   -> [dx, dwDepthwise, dwPointwise]
 Napi::Value SepBlockBackwardK(const Napi::CallbackInfo& info) {
@@ -49,30 +59,21 @@ bool directPool(const at::Tensor& x, const std::vector<int64_t>& k, const Window
          directPoolFits(x, k[0], win.stride[0], win.top);
 }
 
+// The pool blocks' pooling, NHWC: max (with the indices its backward needs: the direct kernels'
+// int32 taps, or ATen's int64 NCHW positions) or average with the padding excluded.
+std::pair<at::Tensor, at::Tensor> blockPool(const at::Tensor& x, bool isMax, const std::vector<int64_t>& k, const Window& win) {
+  if (!win.symmetric()) throw std::invalid_argument("torch backend: poolBlock needs symmetric padding");
+  if (directPool(x, k, win)) return isMax ? maxPoolForward(x, k[0], win.top) : std::pair{avgPoolForward(x, k[0], win.top), at::Tensor()};
+  if (!isMax) return {nhwc(at::avg_pool2d(nchw(x), k, win.stride, win.padding(), false, false, {})).contiguous(), at::Tensor()};
+  auto [p, indices] = at::max_pool2d_with_indices(nchw(x), k, win.stride, win.padding(), {1, 1}, false);
+  return {nhwc(p).contiguous(), indices};
+}
+
 // poolBlock(x, max, k, stride, pad, eps, momentum[, runningMean, runningVar]) -> [y, invstd(, indices)]:
 //   BN(3x3 max or average pooling (padding excluded from the average)), training mode, no affine.
 Napi::Value PoolBlockK(const Napi::CallbackInfo& info) {
-  const at::Tensor& x = get(info[0]);
   const bool isMax = flag(info[1]);
-  auto k = ints(info[2]);
-  Window win = window(info[3], info[4], Napi::Value());
-  if (!win.symmetric()) throw std::invalid_argument("torch backend: poolBlock needs symmetric padding");
-  at::Tensor pooled, indices;
-  if (directPool(x, k, win)) {
-    if (isMax) {
-      std::tie(pooled, indices) = maxPoolForward(x, k[0], win.top);
-    } else {
-      pooled = avgPoolForward(x, k[0], win.top);
-    }
-  } else {
-    at::Tensor p;
-    if (isMax) {
-      std::tie(p, indices) = at::max_pool2d_with_indices(nchw(x), k, win.stride, win.padding(), {1, 1}, false);
-    } else {
-      p = at::avg_pool2d(nchw(x), k, win.stride, win.padding(), false, false, {});
-    }
-    pooled = nhwc(p).contiguous();
-  }
+  auto [pooled, indices] = blockPool(get(info[0]), isMax, ints(info[2]), window(info[3], info[4], Napi::Value()));
   BatchStats s = bnForward(pooled, num(info[5]));
   if (info.Length() >= 9) {
     at::Tensor runningMean = get(info[7]), runningVar = get(info[8]);
@@ -85,6 +86,13 @@ Napi::Value PoolBlockK(const Napi::CallbackInfo& info) {
   // positions (NCHW), or the direct kernels' int32 taps (NHWC).
   if (isMax) r.Set(uint32_t(2), outRaw(info.Env(), indices.scalar_type() == at::kInt ? indices : nhwc(indices), I32));
   return r;
+}
+
+// poolBlockInfer(x, max, k, stride, pad, eps, runningMean, runningVar) -> y: the block in inference
+//   mode (BN with the running statistics, which stay as they are).
+Napi::Value PoolBlockInferK(const Napi::CallbackInfo& info) {
+  at::Tensor pooled = blockPool(get(info[0]), flag(info[1]), ints(info[2]), window(info[3], info[4], Napi::Value())).first;
+  return out(info.Env(), bnInfer(pooled, get(info[6]), get(info[7]), num(info[5])), F32);
 }
 
 // poolBlockBackward(dy, x, y, invstd, indices | -1, max, k, stride, pad) -> dx
@@ -111,6 +119,8 @@ void registerBlocks(Napi::Env env, Napi::Object& exports) {
   exports.Set("poolBlockBackward", Napi::Function::New(env, PoolBlockBackwardK));
   exports.Set("sepBlock", Napi::Function::New(env, SepBlockK));
   exports.Set("sepBlockBackward", Napi::Function::New(env, SepBlockBackwardK));
+  exports.Set("sepBlockInfer", Napi::Function::New(env, SepBlockInferK));
+  exports.Set("poolBlockInfer", Napi::Function::New(env, PoolBlockInferK));
 }
 
 }  // namespace snas

@@ -64,6 +64,11 @@ BatchStats bnForward(const at::Tensor& x, double eps);
 // PyTorch's running averages, in place: r = (1 - m) r + m batch (variance unbiased).
 void bnUpdateRunning(const BatchStats& s, int64_t count, double momentum, at::Tensor& runningMean, at::Tensor& runningVar);
 at::Tensor bnBackward(const at::Tensor& dy, const at::Tensor& y, const at::Tensor& invstd);
+// Batch norm in inference mode without affine parameters: (x - runningMean) / sqrt(runningVar + eps)
+// per channel (the last axis of an NHWC tensor).
+inline at::Tensor bnInfer(const at::Tensor& x, const at::Tensor& runningMean, const at::Tensor& runningVar, double eps) {
+  return (x - runningMean) * at::rsqrt(runningVar + eps);
+}
 
 
 }  // namespace snas
