@@ -16,7 +16,7 @@ import type { Batch } from '../src/data/batches.js';
 import { softmaxCrossEntropy } from '../src/ops/index.js';
 import { deriveDarts, twoPerNode } from '../src/search/architecture.js';
 import { DartsSearch } from '../src/search/darts.js';
-import { cellWeights, childNetwork } from '../src/search/child.js';
+import { cellWeights, childNetwork, opWeightShare, type ChildNetwork } from '../src/search/child.js';
 import { SearchNetwork } from '../src/networks/search.js';
 import { DECISIONS, EnasController, decisionsToGenotype } from '../src/search/enas-controller.js';
 import { EnasSearch } from '../src/search/enas.js';
@@ -24,7 +24,7 @@ import { runSearch } from '../src/search/run.js';
 import { settleStep } from '../src/search/strategy.js';
 import { NaspSearch, binarise } from '../src/search/nasp.js';
 import { unrolledAlphaGrads } from '../src/search/unrolled.js';
-import { PRIMITIVES, edgeIndex } from '../src/space/primitives.js';
+import { EDGES, PRIMITIVES, edgeIndex } from '../src/space/primitives.js';
 import { rng } from '../src/util/rng.js';
 import { ROOT } from './helpers/run.js';
 
@@ -83,6 +83,33 @@ test('a child computed through its own ops only gives the logits of the full mix
     child.dispose();
     net.dispose();
     x.dispose();
+  }
+});
+
+test('the share of op weights a child trains: 1 for every op, 0 for none, and single-op children that add up to 1', async () => {
+  await selectBackend();
+  const net = new SearchNetwork({ channels: 2, layers: 3, classes: 10, seed: 1 });
+  try {
+    const rows = (f: (e: number, k: number) => boolean) => Array.from({ length: EDGES }, (_, e) => PRIMITIVES.flatMap((_, k) => (f(e, k) ? [k] : [])));
+    const child = (normal: (e: number, k: number) => boolean, reduce: (e: number, k: number) => boolean) => ({ active: { normal: rows(normal), reduce: rows(reduce) } }) as unknown as ChildNetwork;
+    assert.equal(opWeightShare(net, child(() => true, () => true)), 1);
+    assert.equal(opWeightShare(net, child(() => false, () => false)), 0);
+    let sum = 0;
+    for (const type of ['normal', 'reduce'] as const) {
+      for (let e = 0; e < EDGES; e++) {
+        for (let k = 0; k < PRIMITIVES.length; k++) {
+          const only = (t: string) => (e2: number, k2: number) => t === type && e2 === e && k2 === k;
+          const share = opWeightShare(net, child(only('normal'), only('reduce')));
+          if (type === 'normal' && ['none', 'max_pool_3x3', 'avg_pool_3x3', 'skip_connect'].includes(PRIMITIVES[k]!)) assert.equal(share, 0, `${PRIMITIVES[k]} has no weights in a normal cell`);
+          sum += share;
+        }
+      }
+    }
+    assert.ok(Math.abs(sum - 1) < 1e-12, `single-op shares sum to ${sum}`);
+    // A reduction cell's skip-connection on an input edge is a factorized reduce, with weights.
+    assert.ok(opWeightShare(net, child(() => false, (e, k) => e === 0 && PRIMITIVES[k] === 'skip_connect')) > 0);
+  } finally {
+    net.dispose();
   }
 });
 
@@ -167,7 +194,9 @@ test('NASP binarises alpha two edges per node, clips it to [0, 1], and its weigh
     assert.equal(bin.normal.edges.length, 8);
     const named = new Map(n.net.namedVariables());
     const before = new Map([...named].map(([k, v]) => [k, v.dataSync().slice()]));
-    await settleStep(await n.trainStep({ batch: train, archBatch: val, clock: CLOCK, lr: 0.1, seed: 0 }));
+    const result = await n.trainStep({ batch: train, archBatch: val, clock: CLOCK, lr: 0.1, seed: 0 });
+    const opsTrained = result.opsTrained;
+    await settleStep(result);
     const after = await n.archValues();
     for (const rows of [after.normal, after.reduce]) for (const r of rows) for (const v of r) assert.ok(v >= 0 && v <= 1, `alpha ${v} left [0, 1]`);
     assert.ok(after.normal.some((r) => r.some((v) => v === 0 || v === 1)), 'a large step clips some alpha to a bound');
@@ -181,14 +210,20 @@ test('NASP binarises alpha two edges per node, clips it to [0, 1], and its weigh
       }
     }
     let changedOps = 0;
+    let [selectedSize, opSize] = [0, 0];
     for (const [k, v] of named) {
       const m = /^(cells\.\d+\.edges\.\d+\.\d+\.)/.exec(k);
       if (!m || !v.trainable) continue;
+      opSize += v.size;
+      if (selected.has(m[1]!)) selectedSize += v.size;
       const moved = Array.from(v.dataSync()).some((x, i) => x !== before.get(k)![i]);
       if (selected.has(m[1]!)) changedOps += moved ? 1 : 0;
       else assert.ok(!moved, `${k} belongs to an op NASP did not select, yet it changed`);
     }
     assert.ok(changedOps > 0, 'the selected ops were trained');
+    // The step reports the share of the cells' op weights it trained: the selected ops' parameters over all ops'.
+    assert.ok(opsTrained !== undefined && Math.abs(opsTrained - selectedSize / opSize) < 1e-12, `ops trained ${opsTrained} vs ${selectedSize} / ${opSize}`);
+    assert.ok(opsTrained! > 0 && opsTrained! < 0.5);
   } finally {
     n.dispose();
     tf.dispose([train.x, train.y, val.x, val.y]);
@@ -252,6 +287,8 @@ test('every baseline runs end to end, repeats itself, and resumes from a mid-epo
       const a = await run('a');
       assert.equal(a.records.length, 2, name);
       for (const r of a.records) assert.ok(Number(r.child_val_acc) >= 0 && Number(r.search_val_acc) >= 0);
+      // DARTS trains every op on each step; NASP and ENAS one child's.
+      for (const r of a.records) assert.ok(name.startsWith('darts') ? r.ops_trained === 1 : Number(r.ops_trained) > 0 && Number(r.ops_trained) < 1, `${name}: ops_trained ${r.ops_trained}`);
       await run('b');
       await run('c', { stopAfterSteps: 4 });
       await run('c', { resume: true });

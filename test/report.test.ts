@@ -68,3 +68,26 @@ test('the results index shows every table under results/tables inline, with its 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('op-steps: the steps times the share of op weights each trained, and where the reference stood after as many', async () => {
+  const dfd = await import('danfojs-node');
+  const { opBudgetRows } = await import('../src/report/op-budget.js');
+  // A reference that trains every op (3 epochs of 10 steps, two seeds) and a method that trains a fifth of them per step.
+  const rows: Record<string, (string | number)[]> = { run: [], config: [], seed: [], epoch: [], steps: [], ops_trained: [], train_acc: [], search_val_acc: [] };
+  const add = (run: string, config: string, seed: number, epoch: number, share: number, acc: number) => {
+    for (const [k, v] of Object.entries({ run, config, seed, epoch, steps: 10, ops_trained: share, train_acc: acc, search_val_acc: acc - 0.1 })) rows[k]!.push(v);
+  };
+  for (const seed of [0, 1]) for (const e of [1, 2, 3]) add(`ref-${seed}`, 'ref', seed, e, 1, 0.2 * e + 0.1 * seed);
+  for (const e of [1, 2, 3]) add('child-0', 'child', 0, e, e === 3 ? 0.4 : 0.1, 0.3);
+  const out = opBudgetRows(new dfd.DataFrame(rows), [{ config: 'ref', method: 'r' }, { config: 'child', method: 'c' }], 'ref');
+  const [ref, child] = out;
+  assert.deepEqual([ref!.steps, ref!.op_steps, ref!.share_per_step, ref!.seeds], [30, 30, 1, 2]);
+  assert.ok(Math.abs(ref!.train_acc - 0.65) < 1e-12 && Math.abs(ref!.search_val_acc - 0.55) < 1e-12);
+  // 10 x (0.1 + 0.1 + 0.4) = 6 op-steps: the reference had 10 after its first epoch, where its mean training accuracy was 0.25.
+  assert.ok(Math.abs(child!.op_steps - 6) < 1e-12, `${child!.op_steps}`);
+  assert.ok(Math.abs(child!.share_per_step - 0.2) < 1e-12);
+  assert.equal(child!.reference_epoch, 1);
+  assert.ok(Math.abs(child!.reference_train_acc_at_op_steps - 0.25) < 1e-12);
+  assert.equal(ref!.reference_epoch, 3);
+  assert.throws(() => opBudgetRows(new dfd.DataFrame(rows), [{ config: 'child', method: 'c' }], 'missing'), /reference search 'missing'/);
+});

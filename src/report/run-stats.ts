@@ -9,7 +9,7 @@ import type { Band } from './band-figure.js';
 type Value = string | number;
 
 /** The value of `column` per row, as a plain array. */
-function col<T = Value>(df: DataFrame, column: string): T[] {
+export function col<T = Value>(df: DataFrame, column: string): T[] {
   if (!df.columns.includes(column)) throw new Error(`runs table: no column '${column}'; columns: ${df.columns.join(', ')}`);
   return df[column].values as T[];
 }

@@ -52,6 +52,37 @@ export function evalChild(net: SearchNetwork, child: ChildNetwork, batch: Batch)
   return countCorrect(() => net.forward(batch.x, child.weights.normal, child.weights.reduce, { training: false }, child.active), batch);
 }
 
+/** Parameters of each op of each edge, [edge][op], summed over the cells of each type. */
+const opSizes = new WeakMap<SearchNetwork, Record<CellType, number[][]>>();
+
+function opSizesOf(net: SearchNetwork): Record<CellType, number[][]> {
+  let sizes = opSizes.get(net);
+  if (!sizes) {
+    const zero = () => Array.from({ length: EDGES }, () => new Array<number>(PRIMITIVES.length).fill(0));
+    sizes = { normal: zero(), reduce: zero() };
+    for (const cell of net.cells) {
+      const rows = sizes[cell.reduction ? 'reduce' : 'normal'];
+      cell.edges.forEach((edge, e) => edge.ops.forEach((op, k) => { rows[e]![k]! += op.trainableVariables().reduce((n, v) => n + v.size, 0); }));
+    }
+    opSizes.set(net, sizes);
+  }
+  return sizes;
+}
+
+/** The share of the network's cell-op parameters (every edge's ops, every cell) that the child's ops hold. */
+export function opWeightShare(net: SearchNetwork, child: ChildNetwork): number {
+  const sizes = opSizesOf(net);
+  let mine = 0;
+  let all = 0;
+  for (const type of ['normal', 'reduce'] as const) {
+    sizes[type].forEach((row, e) => row.forEach((size, k) => {
+      all += size;
+      if (child.active[type][e]!.includes(k)) mine += size;
+    }));
+  }
+  return all > 0 ? mine / all : 0;
+}
+
 /** One SGD step of the shared weights through the child's ops only (NASP's and ENAS' weight step). */
 export async function trainChild(net: SearchNetwork, sgd: Sgd, child: ChildNetwork, batch: Batch, lr: number): Promise<StepResult> {
   const weights = net.trainableVariables();
@@ -65,5 +96,5 @@ export async function trainChild(net: SearchNetwork, sgd: Sgd, child: ChildNetwo
     sgd.step(weights, grads, lr);
     return [value, hits!];
   });
-  return stepResult(loss!, correct!, undefined, batch);
+  return { ...stepResult(loss!, correct!, undefined, batch), opsTrained: opWeightShare(net, child) };
 }

@@ -3,6 +3,7 @@
 // from the other half of the training split), an evaluation per epoch (the supernet as the
 // method searches with it, and the derived child on the shared weights), and the search's own
 // files (alphas.json, alpha_history.jsonl, genotype.json) beside the run layer's records.
+import * as tf from '@tensorflow/tfjs';
 import { stringify } from 'yaml';
 import type { Config } from '../config/schema.js';
 import { BatchIterator, type Batch } from '../data/batches.js';
@@ -25,8 +26,8 @@ import type { SearchStrategy } from './strategy.js';
  * metrics() (SNAS' temperature), `cost` from its steps (SNAS' resource cost term).
  */
 export const METRIC_COLUMNS = [
-  'epoch', 'tau', 'lr', 'train_loss', 'train_acc', 'cost', 'search_val_acc', 'child_val_acc', 'entropy_normal', 'entropy_reduce',
-  'genotype_normal', 'genotype_reduce', 'param_free_normal', 'param_free_reduce',
+  'epoch', 'steps', 'tau', 'lr', 'train_loss', 'train_acc', 'cost', 'search_val_acc', 'child_val_acc', 'entropy_normal', 'entropy_reduce',
+  'genotype_normal', 'genotype_reduce', 'param_free_normal', 'param_free_reduce', 'ops_trained',
 ] as const;
 
 /** The columns whose values come from the strategy's metrics(). */
@@ -101,7 +102,8 @@ function searchBody(opts: SearchOptions): RunBody<EpochRecord> {
           const archBatch = archBatches ? (await archBatches.next()).value as Batch : undefined;
           const clock = { epoch, epochs: cfg.epochs, step: epoch * steps + step, stepsPerEpoch: steps };
           const r = await search.trainStep({ batch: next.value, archBatch, clock, lr, seed: seedFor(config.seed, epoch, step) });
-          return { loss: r.loss, correct: r.correct, count: r.count, ...(r.cost ? { sums: { cost: r.cost } } : {}) };
+          const opsTrained = tf.scalar(r.opsTrained ?? 1);
+          return { loss: r.loss, correct: r.correct, count: r.count, sums: { ...(r.cost ? { cost: r.cost } : {}), ops_trained: opsTrained } };
         },
         async close() {
           await batches.return(undefined);
@@ -140,10 +142,11 @@ async function evaluateEpoch(
   const own = search.metrics();
   return {
     epoch: epoch + 1, ...Object.fromEntries(STRATEGY_COLUMNS.map((c) => [c, own[c] ?? NaN])) as Record<(typeof STRATEGY_COLUMNS)[number], number>,
-    lr, train_loss: sums.loss / sums.steps, train_acc: sums.correct / sums.count, cost: (sums.cost ?? NaN) / sums.steps,
+    steps: sums.steps, lr, train_loss: sums.loss / sums.steps, train_acc: sums.correct / sums.count, cost: (sums.cost ?? NaN) / sums.steps,
     search_val_acc: sampled / seen, child_val_acc: derived / seen, entropy_normal: search.entropy(alphas, 'normal'), entropy_reduce: search.entropy(alphas, 'reduce'),
     genotype_normal: cellText(genotype, 'normal'), genotype_reduce: cellText(genotype, 'reduce'),
     param_free_normal: parameterFreeEdges(genotype, 'normal'), param_free_reduce: parameterFreeEdges(genotype, 'reduce'),
+    ops_trained: (sums.ops_trained ?? NaN) / sums.steps,
   };
 }
 

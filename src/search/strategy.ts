@@ -37,6 +37,12 @@ export interface StepResult {
   count: number;
   /** The resource cost term at the step's op weights (log form); absent where a method has none. */
   cost?: tf.Scalar;
+  /**
+   * The share of the cells' op weights (parameters of every edge's ops, all cells) that this
+   * step trained: NASP's and ENAS' children train their own ops only; absent where every op is
+   * computed and trained (SNAS, DARTS), which counts as 1.
+   */
+  opsTrained?: number;
 }
 
 export interface SearchStrategy {
