@@ -23,7 +23,9 @@ import type { SearchStrategy } from './strategy.js';
 /**
  * metrics.csv of every search, one layout for all methods (so runs of different methods form
  * one table): a column a method has no value for holds NaN. `tau` comes from the strategy's
- * metrics() (SNAS' temperature), `cost` from its steps (SNAS' resource cost term).
+ * metrics() (SNAS' temperature), `cost` from its steps (SNAS' resource cost term), `steps` is
+ * the epoch's steps and `ops_trained` the mean share of the cells' op weights a step trained
+ * (1 where every op trains; see StepResult.opsTrained).
  */
 export const METRIC_COLUMNS = [
   'epoch', 'steps', 'tau', 'lr', 'train_loss', 'train_acc', 'cost', 'search_val_acc', 'child_val_acc', 'entropy_normal', 'entropy_reduce',
