@@ -91,3 +91,34 @@ test('op-steps: the steps times the share of op weights each trained, and where 
   assert.equal(ref!.reference_epoch, 3);
   assert.throws(() => opBudgetRows(new dfd.DataFrame(rows), [{ config: 'child', method: 'c' }], 'missing'), /reference search 'missing'/);
 });
+
+test("BN rules: the final epoch's accuracies under both rules, and the mean epoch-to-epoch change of the search accuracy", async () => {
+  const dfd = await import('danfojs-node');
+  const { bnRuleRows } = await import('../src/report/bn-rules.js');
+  const cols = ['search_val_acc_batch_bn', 'child_val_acc_batch_bn', 'search_val_acc_running_bn', 'child_val_acc_running_bn'];
+  const rows: Record<string, (string | number)[]> = { run: [], config: [], seed: [], epoch: [], search_val_acc: [], child_val_acc: [], ...Object.fromEntries(cols.map((c) => [c, []])) };
+  const add = (run: string, seed: number, epoch: number, v: number[]) => {
+    const reported = { search_val_acc: v[0]!, child_val_acc: v[1]! };
+    for (const [k, x] of Object.entries({ run, config: 'a', seed, epoch, ...reported, ...Object.fromEntries(cols.map((c, i) => [c, v[i]!])) })) rows[k]!.push(x);
+  };
+  // Seed 0: batch rule 0.5 -> 0.6 -> 0.7 (change 0.1 a step), running 0.5 -> 0.2 -> 0.6 (0.35); seed 1 (epochs out of order): both steady.
+  add('a-0', 0, 1, [0.5, 0.4, 0.5, 0.3]);
+  add('a-0', 0, 2, [0.6, 0.5, 0.2, 0.1]);
+  add('a-1', 1, 3, [0.8, 0.8, 0.4, 0.1]);
+  add('a-0', 0, 3, [0.7, 0.6, 0.6, 0.2]);
+  add('a-1', 1, 1, [0.8, 0.8, 0.4, 0.1]);
+  add('a-1', 1, 2, [0.8, 0.8, 0.4, 0.1]);
+  const [r] = bnRuleRows(new dfd.DataFrame(rows), [{ config: 'a', method: 'A' }]);
+  const near = (x: number, y: number, what: string) => assert.ok(Math.abs(x - y) < 1e-9, `${what}: ${x} against ${y}`);
+  assert.equal(r!.seeds, 2);
+  assert.equal(r!.reported, 'batch');
+  near(r!.search_batch_bn, 0.75, 'final search, batch BN');
+  near(r!.search_running_bn, 0.5, 'final search, running BN');
+  near(r!.child_batch_bn, 0.7, 'final child, batch BN');
+  near(r!.child_running_bn, 0.15, 'final child, running BN');
+  near(r!.search_epoch_change_batch_bn, 0.05, 'epoch change, batch BN');
+  near(r!.search_epoch_change_running_bn, 0.175, 'epoch change, running BN');
+  assert.throws(() => bnRuleRows(new dfd.DataFrame(rows), [{ config: 'b', method: 'B' }]), /no runs of 'b'/);
+  rows.search_val_acc![0] = 0.5 + 1e-3; // one row reporting neither rule
+  assert.equal(bnRuleRows(new dfd.DataFrame(rows), [{ config: 'a', method: 'A' }])[0]!.reported, 'mixed');
+});

@@ -16,7 +16,7 @@ import { ROOT, snas } from './helpers/run.js';
 import { slurmCluster } from './helpers/slurm.js';
 
 const OUT = join(ROOT, 'results', 'smoke');
-const TABLES = ['table1', 'claims', 'op_budget', 'table2', 'table3', 'temperature_ablation'];
+const TABLES = ['table1', 'claims', 'op_budget', 'bn_rules', 'table2', 'table3', 'temperature_ablation'];
 /** Fig. 4, the parameter-free ops and the training accuracy per epoch (notebook 05), and the temperature ablation's curves (notebook 08). */
 const FIGURES = ['figure4_search_accuracy', 'figure4_entropy_normal', 'param_free_normal', 'search_train_accuracy', 'ablation_temperature', 'ablation_entropy', 'ablation_search_accuracy', 'ablation_gap'];
 

@@ -72,6 +72,13 @@ const SEARCH_BASE = {
   steps_per_epoch: z.number().int().min(1).nullable().default(null),
   /** Cap on validation batches per evaluation (null: the whole validation split). */
   eval_batches: z.number().int().min(1).nullable().default(null),
+  /**
+   * Which of the two per-epoch evaluations (both are recorded) search_val_acc and child_val_acc
+   * report: BN with each batch's own statistics, or with the running averages (the released
+   * code's eval mode), which average over the last ~10 steps' weights and, for sampling methods,
+   * over as many different sampled children.
+   */
+  eval_bn: z.enum(['batch', 'running']).default('batch'),
   lr: z.number().positive().default(0.025),
   lr_min: z.number().min(0).default(0.001),
   momentum: z.number().min(0).max(1).default(0.9),

@@ -64,6 +64,8 @@ export class BatchNorm extends Module {
     let y: tf.Tensor4D;
     if (ctx.training) {
       y = ops.batchNormTrain(x, ops.BN_EPSILON, this.runningStats());
+    } else if (ctx.batchStats) {
+      y = ops.batchNormTrain(x, ops.BN_EPSILON);
     } else {
       y = ops.batchNormInfer(x, ops.BN_EPSILON, { mean: this.runningMean, variance: this.runningVar });
     }

@@ -7,12 +7,25 @@ import type { CostTrace } from './trace.js';
 export interface Ctx {
   /** Training mode: batch statistics in BN (and their running averages updated), drop-path on. */
   training: boolean;
+  /**
+   * Outside training only: BN normalises with the batch's own statistics and leaves the running
+   * averages as they are (absent or false: BN uses the running averages, PyTorch's eval mode).
+   */
+  batchStats?: boolean;
   /** Drop-path probability for ops of derived cells (0 or absent: off). */
   dropPath?: number;
   /** Source of seeds for stochastic layers (drop-path), so a step is a function of its seed. */
   nextSeed?: () => number;
   /** Records the cost of every leaf layer (used by the counters). */
   trace?: CostTrace;
+}
+
+/** How an evaluation's BN normalises: with the batch's own statistics, or with the running averages. */
+export type EvalBn = 'batch' | 'running';
+
+/** The context of an evaluation pass under one BN rule. */
+export function evalCtx(bn: EvalBn): Ctx {
+  return { training: false, batchStats: bn === 'batch' };
 }
 
 /** Seeded initialisation: the n-th tensor a network creates uses seed (base, n). */

@@ -12,6 +12,7 @@ import type { CellType } from './architecture.js';
 import { correctCount, softmaxCrossEntropy } from '../ops/index.js';
 import type { Sgd } from '../optim/sgd.js';
 import { countCorrect, stepResult, type StepResult } from './strategy.js';
+import type { Ctx } from '../nn/module.js';
 
 /** [14][8] op weights of a cell: 1 where the genotype keeps an op on an edge (2 where it lists the same op twice). */
 export function cellWeights(cell: CellGenotype): number[][] {
@@ -47,9 +48,9 @@ export async function withChild<T>(g: Genotype, f: (child: ChildNetwork) => Prom
   }
 }
 
-/** Correct predictions of the child on a batch, in inference mode (BN running statistics). */
-export function evalChild(net: SearchNetwork, child: ChildNetwork, batch: Batch): Promise<number> {
-  return countCorrect(() => net.forward(batch.x, child.weights.normal, child.weights.reduce, { training: false }, child.active), batch);
+/** Correct predictions of the child on a batch in the evaluation context `ctx` (its BN rule). */
+export function evalChild(net: SearchNetwork, child: ChildNetwork, batch: Batch, ctx: Ctx): Promise<number> {
+  return countCorrect(() => net.forward(batch.x, child.weights.normal, child.weights.reduce, ctx, child.active), batch);
 }
 
 /** Parameters of each op of each edge, [edge][op], summed over the cells of each type. */

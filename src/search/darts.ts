@@ -89,9 +89,9 @@ export class DartsSearch extends AlphaSearch implements SearchStrategy {
     }
   }
 
-  /** Correct predictions in inference mode under softmax(alpha) mixing. */
-  evalSearch(batch: Batch): Promise<number> {
-    return countCorrect(() => this.logits(batch.x, { training: false }), batch);
+  /** Correct predictions under softmax(alpha) mixing. */
+  evalSearch(batch: Batch, _seed: number, ctx: Ctx): Promise<number> {
+    return countCorrect(() => this.logits(batch.x, ctx), batch);
   }
 
   entropy(a: Alphas, type: CellType): number {

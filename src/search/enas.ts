@@ -20,6 +20,7 @@ import { cellWeights, evalChild, trainChild, withChild } from './child.js';
 import { decisionsToGenotype, EnasController } from './enas-controller.js';
 import type { SearchStrategy, StepInput, StepResult } from './strategy.js';
 import type { DataShape } from '../data/images.js';
+import { evalCtx, type Ctx } from '../nn/module.js';
 
 export class EnasSearch implements SearchStrategy {
   readonly net: SearchNetwork;
@@ -69,7 +70,7 @@ export class EnasSearch implements SearchStrategy {
   /** One REINFORCE update on the accuracy of a sampled child on a batch. */
   async controllerStep(archBatch: Batch, seed: number): Promise<void> {
     const tokens = this.controller.sample(rng(seed));
-    const reward = (await withChild(decisionsToGenotype(tokens, 'child'), (child) => evalChild(this.net, child, archBatch))) / archBatch.y.shape[0];
+    const reward = (await withChild(decisionsToGenotype(tokens, 'child'), (child) => evalChild(this.net, child, archBatch, evalCtx('running')))) / archBatch.y.shape[0];
     const { baseline_decay: decay, entropy_weight: beta } = this.cfg.enas;
     this.baseline = this.updates === 0 ? reward : decay * this.baseline + (1 - decay) * reward;
     this.updates++;
@@ -84,9 +85,9 @@ export class EnasSearch implements SearchStrategy {
     });
   }
 
-  /** Correct predictions of a freshly sampled child, in inference mode. */
-  evalSearch(batch: Batch, seed: number): Promise<number> {
-    return withChild(this.sampleChild(seed), (child) => evalChild(this.net, child, batch));
+  /** Correct predictions of a freshly sampled child. */
+  evalSearch(batch: Batch, seed: number, ctx: Ctx): Promise<number> {
+    return withChild(this.sampleChild(seed), (child) => evalChild(this.net, child, batch, ctx));
   }
 
   metrics(): Record<string, number> {

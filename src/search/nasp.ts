@@ -16,6 +16,7 @@ import { cellWeights, evalChild, trainChild, withChild } from './child.js';
 import { stopGradient } from './cost-term.js';
 import type { SearchStrategy, StepInput, StepResult } from './strategy.js';
 import type { DataShape } from '../data/images.js';
+import type { Ctx } from '../nn/module.js';
 
 /** NASP's binary architecture: the two-per-node rule applied to alpha itself. */
 export function binarise(alphas: Alphas, name = 'nasp'): Genotype {
@@ -61,8 +62,8 @@ export class NaspSearch extends AlphaSearch implements SearchStrategy {
   }
 
   /** The binarised architecture is NASP's search-time network and also its derived child. */
-  async evalSearch(batch: Batch): Promise<number> {
-    return withChild(binarise(await this.archValues()), (child) => evalChild(this.net, child, batch));
+  async evalSearch(batch: Batch, _seed: number, ctx: Ctx): Promise<number> {
+    return withChild(binarise(await this.archValues()), (child) => evalChild(this.net, child, batch, ctx));
   }
 
   /** NASP keeps no distribution over ops. */

@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Config } from '../config/schema.js';
 import { splitSizes } from '../data/splits.js';
 import { planOf, randomBatch, seconds, type Plan } from '../runs/plan.js';
+import { evalCtx } from '../nn/module.js';
 import { createStrategy } from './methods.js';
 import { settleStep } from './strategy.js';
 
@@ -18,8 +19,8 @@ export async function planSearch(config: Config, reps = 3): Promise<Plan> {
   try {
     const clock = { epoch: 0, epochs: cfg.epochs, step: 0, stepsPerEpoch: steps };
     const step = await seconds(reps, async () => settleStep(await search.trainStep({ batch: b, archBatch: a, clock, lr: cfg.lr, seed: 0 })));
-    // An evaluation batch runs the search-time network and the derived child: about two forward passes.
-    const evalBatch = 2 * (await seconds(reps, () => search.evalSearch(a, 0)));
+    // An evaluation batch runs the search-time network and the derived child under both BN rules (run.ts): about four forward passes.
+    const evalBatch = 4 * (await seconds(reps, () => search.evalSearch(a, 0, evalCtx('running'))));
     return planOf(`${cfg.method} search, ${cfg.layers} cells, C ${cfg.channels}, ${sizes.size}x${sizes.size}, batch ${batch}`, cfg.epochs, steps, evalBatches, step, evalBatch);
   } finally {
     search.dispose();

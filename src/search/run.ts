@@ -13,6 +13,7 @@ import { splitData } from '../data/splits.js';
 import { cosineLr } from '../optim/cosine.js';
 import { FILES, type RunDir, type RunOptions } from '../runs/dir.js';
 import { runLifecycle, type EpochSums, type EpochSteps, type LifecycleOptions, type RunBody, type RunSummary, type TimingRecord } from '../runs/lifecycle.js';
+import { evalCtx, type EvalBn } from '../nn/module.js';
 import { genotypeToData } from '../space/genotype.js';
 import { seedFor } from '../util/rng.js';
 import { cellText, parameterFreeEdges, type Alphas } from './architecture.js';
@@ -25,11 +26,15 @@ import type { SearchStrategy } from './strategy.js';
  * one table): a column a method has no value for holds NaN. `tau` comes from the strategy's
  * metrics() (SNAS' temperature), `cost` from its steps (SNAS' resource cost term), `steps` is
  * the epoch's steps and `ops_trained` the mean share of the cells' op weights a step trained
- * (1 where every op trains; see StepResult.opsTrained).
+ * (1 where every op trains; see StepResult.opsTrained). The validation accuracies are measured
+ * twice, BN on each batch's own statistics (`_batch_bn`) and on the running averages
+ * (`_running_bn`), on the same batches and the same sampled children; search_val_acc and
+ * child_val_acc repeat the pair search.eval_bn names.
  */
 export const METRIC_COLUMNS = [
   'epoch', 'steps', 'tau', 'lr', 'train_loss', 'train_acc', 'cost', 'search_val_acc', 'child_val_acc', 'entropy_normal', 'entropy_reduce',
   'genotype_normal', 'genotype_reduce', 'param_free_normal', 'param_free_reduce', 'ops_trained',
+  'search_val_acc_batch_bn', 'child_val_acc_batch_bn', 'search_val_acc_running_bn', 'child_val_acc_running_bn',
 ] as const;
 
 /** The columns whose values come from the strategy's metrics(). */
@@ -117,7 +122,7 @@ function searchBody(opts: SearchOptions): RunBody<EpochRecord> {
     async endEpoch(epoch, sums) {
       const alphas = await search.archValues();
       history = [...history, alphas];
-      return evaluateEpoch(search, alphas, valid, evalBatches, epoch, lr, sums, config.seed);
+      return evaluateEpoch(search, alphas, valid, evalBatches, epoch, lr, sums, config.seed, cfg.eval_bn);
     },
     writeFiles: (dir, records) => writeSearchFiles(dir, records.length, history, search),
     dispose: () => search.dispose(),
@@ -126,29 +131,37 @@ function searchBody(opts: SearchOptions): RunBody<EpochRecord> {
 
 async function evaluateEpoch(
   search: SearchStrategy, alphas: Alphas, valid: BatchIterator, batches: number, epoch: number, lr: number, sums: EpochSums, seed: number,
+  headline: EvalBn,
 ): Promise<EpochRecord> {
   const genotype = search.derive(alphas, `epoch ${epoch + 1}`);
-  let sampled = 0;
-  let derived = 0;
+  const rules: readonly EvalBn[] = ['batch', 'running'];
+  const sampled: Record<EvalBn, number> = { batch: 0, running: 0 };
+  const derived: Record<EvalBn, number> = { batch: 0, running: 0 };
   let seen = 0;
   let b = 0;
   await withChild(genotype, async (child) => {
     for await (const batch of valid.epoch(0)) {
       if (b >= batches) break;
-      sampled += await search.evalSearch(batch, seedFor(seed, epoch, b, 5));
-      derived += await evalChild(search.net, child, batch);
+      for (const bn of rules) {
+        const ctx = evalCtx(bn);
+        sampled[bn] += await search.evalSearch(batch, seedFor(seed, epoch, b, 5), ctx);
+        derived[bn] += await evalChild(search.net, child, batch, ctx);
+      }
       seen += batch.y.shape[0];
       b++;
     }
   });
+  const acc = (n: Record<EvalBn, number>, bn: EvalBn) => n[bn] / seen;
   const own = search.metrics();
   return {
     epoch: epoch + 1, ...Object.fromEntries(STRATEGY_COLUMNS.map((c) => [c, own[c] ?? NaN])) as Record<(typeof STRATEGY_COLUMNS)[number], number>,
     steps: sums.steps, lr, train_loss: sums.loss / sums.steps, train_acc: sums.correct / sums.count, cost: (sums.cost ?? NaN) / sums.steps,
-    search_val_acc: sampled / seen, child_val_acc: derived / seen, entropy_normal: search.entropy(alphas, 'normal'), entropy_reduce: search.entropy(alphas, 'reduce'),
+    search_val_acc: acc(sampled, headline), child_val_acc: acc(derived, headline), entropy_normal: search.entropy(alphas, 'normal'), entropy_reduce: search.entropy(alphas, 'reduce'),
     genotype_normal: cellText(genotype, 'normal'), genotype_reduce: cellText(genotype, 'reduce'),
     param_free_normal: parameterFreeEdges(genotype, 'normal'), param_free_reduce: parameterFreeEdges(genotype, 'reduce'),
     ops_trained: (sums.ops_trained ?? NaN) / sums.steps,
+    search_val_acc_batch_bn: acc(sampled, 'batch'), child_val_acc_batch_bn: acc(derived, 'batch'),
+    search_val_acc_running_bn: acc(sampled, 'running'), child_val_acc_running_bn: acc(derived, 'running'),
   };
 }
 
@@ -164,7 +177,10 @@ function writeSearchFiles(dir: RunDir, epochsDone: number, history: Alphas[], se
 /** One line per finished epoch (the CLI's and the notebooks' log). */
 export function searchEpochLine(r: EpochRecord, t: TimingRecord): string {
   const pct = (v: number | string) => `${(100 * Number(v)).toFixed(1)}%`;
+  const bn = r.search_val_acc === r.search_val_acc_batch_bn && r.child_val_acc === r.child_val_acc_batch_bn
+    ? { other: 'running', search: r.search_val_acc_running_bn, child: r.child_val_acc_running_bn }
+    : { other: 'batch', search: r.search_val_acc_batch_bn, child: r.child_val_acc_batch_bn };
   return `epoch ${r.epoch}: train loss ${Number(r.train_loss).toFixed(3)} acc ${pct(r.train_acc)}, search val ${pct(r.search_val_acc)}, `
-    + `child val ${pct(r.child_val_acc)}, entropy ${Number(r.entropy_normal).toFixed(2)}/${Number(r.entropy_reduce).toFixed(2)}, `
+    + `child val ${pct(r.child_val_acc)} (${bn.other} BN: ${pct(bn.search)}, ${pct(bn.child)}), entropy ${Number(r.entropy_normal).toFixed(2)}/${Number(r.entropy_reduce).toFixed(2)}, `
     + `tau ${Number(r.tau).toFixed(3)}, ${t.seconds.toFixed(1)} s (${t.images_per_s.toFixed(0)} img/s)`;
 }

@@ -15,6 +15,7 @@ import { AlphaSearch } from './arch-optimizer.js';
 import { costTables, costTerm, edgeTerms, type CostTables } from './cost-term.js';
 import { countCorrect, stepResult, type SearchStrategy, type StepClock, type StepInput, type StepResult } from './strategy.js';
 import type { DataShape } from '../data/images.js';
+import type { Ctx } from '../nn/module.js';
 
 export class SnasSearch extends AlphaSearch implements SearchStrategy {
   readonly bilevel = false;
@@ -79,11 +80,11 @@ export class SnasSearch extends AlphaSearch implements SearchStrategy {
   }
 
   /** Correct predictions in inference mode (BN running statistics) under a freshly sampled Z. */
-  evalSearch(batch: Batch, sampleSeed: number): Promise<number> {
+  evalSearch(batch: Batch, sampleSeed: number, ctx: Ctx): Promise<number> {
     const tau = this.tau;
     return countCorrect(() => {
       const z = { normal: this.sample('normal', tau, seedFor(sampleSeed, 1)), reduce: this.sample('reduce', tau, seedFor(sampleSeed, 2)) };
-      return this.net.forward(batch.x, z.normal, z.reduce, { training: false });
+      return this.net.forward(batch.x, z.normal, z.reduce, ctx);
     }, batch);
   }
 

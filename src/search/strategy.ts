@@ -8,6 +8,7 @@ import type { Batch } from '../data/batches.js';
 import type { SearchNetwork } from '../networks/search.js';
 import type { Genotype } from '../space/genotype.js';
 import type { Alphas, CellType } from './architecture.js';
+import type { Ctx } from '../nn/module.js';
 
 /** Where a step stands in the run (what a schedule is a function of). */
 export interface StepClock {
@@ -55,8 +56,11 @@ export interface SearchStrategy {
   counters(): Record<string, number>;
   restoreCounters(c: Record<string, number>): void;
   trainStep(input: StepInput): Promise<StepResult>;
-  /** Correct predictions on a batch under the method's own search-time op weights (SNAS: a fresh Z at the last step's temperature). */
-  evalSearch(batch: Batch, seed: number): Promise<number>;
+  /**
+   * Correct predictions on a batch under the method's own search-time op weights (SNAS: a fresh Z
+   * at the last step's temperature), in the evaluation context `ctx` (its BN rule).
+   */
+  evalSearch(batch: Batch, seed: number, ctx: Ctx): Promise<number>;
   /** The method's own values at the last step, recorded per epoch by name (SNAS: tau); {} where it has none. */
   metrics(): Record<string, number>;
   /** The architecture parameters as numbers, [14, 8] per cell type (alphas.json). */
