@@ -79,7 +79,7 @@ export class SnasSearch extends AlphaSearch implements SearchStrategy {
     return stepResult(loss!, correct!, cost!, batch);
   }
 
-  /** Correct predictions in inference mode (BN running statistics) under a freshly sampled Z. */
+  /** Correct predictions under a freshly sampled Z, in the evaluation context `ctx` (its BN rule). */
   evalSearch(batch: Batch, sampleSeed: number, ctx: Ctx): Promise<number> {
     const tau = this.tau;
     return countCorrect(() => {
