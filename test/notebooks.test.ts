@@ -57,7 +57,10 @@ test('a passing notebook is numbered, rendered, reads its scale and inlines plot
   ])));
   const r = snas(['notebooks', path, '--scale', 'smoke', '--out', join(dir, 'out')]);
   assert.equal(r.code, 0, r.stderr);
-  const done = JSON.parse(readFileSync(join(dir, 'out', '97-ok.ipynb'), 'utf8')) as Nb;
+  const saved = readFileSync(join(dir, 'out', '97-ok.ipynb'), 'utf8');
+  assert.ok(!saved.includes('data-snas-plotly-library'), "the kernel's copy of plotly.js is dropped from the executed notebook");
+  assert.ok(saved.length < 1e6, `the executed notebook stays small (${saved.length} bytes)`);
+  const done = JSON.parse(saved) as Nb;
   const code = done.cells.filter((c) => c.cell_type === 'code');
   assert.deepEqual(code.map((c) => c.execution_count), [1, 2]);
   assert.match(JSON.stringify(code[0]!.outputs), /scale=smoke/);

@@ -17,6 +17,7 @@ jupyter-nbconvert and jupyter-client.
   Debian's nbconvert makes to file:///usr/share/javascript (require.js, MathJax 2) are removed.
 """
 import argparse
+import json
 import os
 import re
 import sys
@@ -30,6 +31,9 @@ from nbclient import NotebookClient
 
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 PLOTLY_MARKER = "data-snas-plotly"
+# The copy of plotly.js a kernel sends a live page with its first figure (src/report/show.ts):
+# dropped from the saved notebook, whose HTML rendering inlines one copy into its head.
+PLOTLY_LIBRARY_MARKER = "data-snas-plotly-library"
 
 
 def atomic_write(path, text):
@@ -93,6 +97,28 @@ def inline_script(path, comment):
     return f"<script type=\"text/javascript\">/* {comment} */\n{source}\n</script>\n"
 
 
+def inject(nb, source, values, label):
+    """Inserts the given parameters as a cell after the one tagged 'parameters'."""
+    at = next((i for i, c in enumerate(nb.cells) if c.cell_type == "code" and "parameters" in c.metadata.get("tags", [])), None)
+    if at is None:
+        raise SystemExit(f"{label}: no cell tagged 'parameters' to inject after")
+    cell = nbformat.v4.new_code_cell(source=source, metadata={"tags": ["injected-parameters"]})
+    nb.cells.insert(at + 1, cell)
+    nb.metadata.setdefault("snas", {})["parameters"] = values
+
+
+def drop_plotly_library(nb):
+    """Removes the outputs that carry the kernel's copy of plotly.js; returns how many."""
+    dropped = 0
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        kept = [o for o in cell.get("outputs", []) if PLOTLY_LIBRARY_MARKER not in str(o.get("data", {}).get("text/html", ""))]
+        dropped += len(cell.get("outputs", [])) - len(kept)
+        cell["outputs"] = kept
+    return dropped
+
+
 def has_math(nb):
     return any(c.cell_type == "markdown" and MATH.search(c.source) for c in nb.cells)
 
@@ -124,10 +150,14 @@ def main():
     ap.add_argument("--plotly", help="plotly.min.js to inline into the HTML")
     ap.add_argument("--mathjax", help="MathJax 3 tex-svg-full.js to inline into the HTML")
     ap.add_argument("--label", help="the notebook's name in messages")
+    ap.add_argument("--inject-source", help="a cell to insert after the cell tagged 'parameters' (papermill's convention)")
+    ap.add_argument("--parameters", help="the injected values as JSON, recorded in the notebook's metadata")
     a = ap.parse_args()
     label = a.label or a.notebook
 
     nb = nbformat.read(a.notebook, as_version=4)
+    if a.inject_source is not None:
+        inject(nb, a.inject_source, json.loads(a.parameters or "{}"), label)
     client = EchoingClient(nb, kernel_name=a.kernel, timeout=a.timeout if a.timeout > 0 else None, allow_errors=False,
                             resources={"metadata": {"path": a.cwd}})
     code_cells = sum(1 for c in nb.cells if c.cell_type == "code")
@@ -143,6 +173,7 @@ def main():
                 client.execute_cell(cell, index, execution_count=count)
             except Exception as exc:  # a failing cell, a timeout or a dead kernel
                 failed = os.path.splitext(a.ipynb)[0] + ".failed.ipynb"
+                drop_plotly_library(nb)
                 atomic_write(failed, nbformat.writes(nb))
                 sys.stderr.write(
                     f"\nnotebook failed: {label}\n"
@@ -156,6 +187,7 @@ def main():
                     out["execution_count"] = count
             print(f"  {label}: cell {count}/{code_cells} done in {time.time() - t0:.1f} s", flush=True)
 
+    drop_plotly_library(nb)
     nb.metadata.setdefault("snas", {})["executed_seconds"] = round(time.time() - started, 1)
     name = os.path.splitext(os.path.basename(a.notebook))[0]
     html, _ = HTMLExporter(template_name="lab").from_notebook_node(nb, resources={"metadata": {"name": name}})

@@ -30,6 +30,24 @@ export function publishIndex(resultsDir: string, pub: Publication): void {
   writeAtomic(join(resultsDir, 'index.html'), indexPage(resultsDir, pub));
 }
 
+/**
+ * Records notebooks run on their own (`snas notebooks`) in a results folder's run.json and
+ * index.html: each replaces the entry of the same name, the rest of the publication is kept; a
+ * folder without one gets a publication of these notebooks alone.
+ */
+export function recordNotebooks(resultsDir: string, scale: string, results: NotebookResult[], environment: () => EnvironmentRecord): void {
+  const now = new Date().toISOString();
+  const seconds = results.reduce((t, r) => t + r.seconds, 0);
+  if (!existsSync(join(resultsDir, 'run.json'))) {
+    publishIndex(resultsDir, { scale, started: now, seconds, notebooks: results, environment: environment() });
+    return;
+  }
+  const pub = readPublication(resultsDir);
+  const names = new Set(results.map((r) => r.name));
+  const notebooks = [...pub.notebooks.filter((n) => !names.has(n.name)), ...results].sort((a, b) => a.name.localeCompare(b.name));
+  publishIndex(resultsDir, { ...pub, notebooks });
+}
+
 /** Reads a results folder's run.json and environment.json back, paths made absolute again. */
 export function readPublication(resultsDir: string): Publication {
   const summary = JSON.parse(readFileSync(join(resultsDir, 'run.json'), 'utf8')) as PublicationSummary;
@@ -46,7 +64,11 @@ export function indexPage(dir: string, pub: Publication, extra = ''): string {
   const rel = (p?: string) => (p ? relative(dir, p) : '');
   const rows = pub.notebooks.map((n) => {
     const link = n.ok ? `<a href="${escapeHtml(rel(n.html))}">${escapeHtml(n.name)}</a> (<a href="${escapeHtml(rel(n.ipynb))}">ipynb</a>)` : `${escapeHtml(n.name)} <b>failed</b>`;
-    return `<tr><td>${link}</td><td>${n.seconds.toFixed(1)} s</td></tr>`;
+    const given = n.parameters && Object.keys(n.parameters).length
+      ? Object.entries(n.parameters).map(([k, v]) => `<code>${escapeHtml(k)}=${escapeHtml(JSON.stringify(v))}</code>`).join(' ')
+      : 'defaults';
+    const scale = n.scale && n.scale !== pub.scale ? ` (scale ${escapeHtml(n.scale)})` : '';
+    return `<tr><td>${link}${scale}</td><td>${n.seconds.toFixed(1)} s</td><td>${given}</td></tr>`;
   });
   const env = pub.environment;
   const html = `<!DOCTYPE html>
@@ -60,7 +82,7 @@ git ${escapeHtml(env.git.commit ?? 'unknown')}${env.git.dirty ? ' (with uncommit
 Times are this execution's: search and training runs that had finished with the same config are read back from
 <code>runs/</code>, not recomputed (each run's own time is in its <code>timing.csv</code>).</p>
 <h2>Notebooks</h2>
-<table>${rows.join('\n')}</table>
+<table><tr><th>notebook</th><th>time</th><th>parameters</th></tr>${rows.join('\n')}</table>
 ${figuresSection(dir)}
 ${tablesSection(dir)}
 ${extra}

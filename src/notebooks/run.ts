@@ -7,14 +7,28 @@ import { exportFigures } from '../report/export-static.js';
 import { MATHJAX, PLOTLY } from './assets.js';
 import { SCALE_ENV, type Scale } from '../scale.js';
 import { projectRoot } from '../util/root.js';
+import { checkParameters, injectedSource, notebookParameters, type ParameterValues } from './parameters.js';
 
 export interface NotebookResult {
   name: string;
+  /** The scale it ran at. */
+  scale?: Scale;
   ok: boolean;
   seconds: number;
   ipynb?: string;
   html?: string;
   htmlBytes?: number;
+  /** The parameters given to it (-p / -f), as injected. */
+  parameters?: ParameterValues;
+}
+
+/** Values given for the notebooks' parameters cells (-f first, then -p over it). */
+export interface GivenParameters {
+  values: Record<string, unknown>;
+  /** The text each -p value was given as. */
+  raw: Record<string, string>;
+  /** Where they came from, for messages ('-p', '-f params.yaml'). */
+  sources: string;
 }
 
 export interface RunOptions {
@@ -27,6 +41,8 @@ export interface RunOptions {
   only?: string[];
   /** Seconds allowed per cell (default: CELL_TIMEOUT at the scale). */
   cellTimeout?: number;
+  /** Values for every named notebook's parameters cell; checked for all of them before any runs. */
+  parameters?: GivenParameters;
   log?: (line: string) => void;
 }
 
@@ -76,7 +92,7 @@ export function jupyterPython(): string {
   return existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
 }
 
-function runOne(notebook: string, opts: RunOptions, root: string): Promise<NotebookResult> {
+function runOne(notebook: string, opts: RunOptions, root: string, parameters?: { values: ParameterValues; source: string }): Promise<NotebookResult> {
   const name = basename(notebook, '.ipynb');
   const ipynb = join(opts.outDir, `${name}.ipynb`);
   const html = join(opts.outDir, `${name}.html`);
@@ -85,6 +101,7 @@ function runOne(notebook: string, opts: RunOptions, root: string): Promise<Noteb
     join(root, 'src', 'notebooks', 'execute.py'), notebook,
     '--ipynb', ipynb, '--html', html, '--cwd', root, '--label', relative(root, notebook),
     '--timeout', String(opts.cellTimeout ?? CELL_TIMEOUT[opts.scale] ?? 0), '--plotly', plotly, '--mathjax', mathjax,
+    ...(parameters ? ['--inject-source', parameters.source, '--parameters', JSON.stringify(parameters.values)] : []),
   ];
   const jupyterPath = [join(root, 'notebooks', 'jupyter'), process.env.JUPYTER_PATH].filter(Boolean).join(delimiter);
   const env = { ...process.env, [SCALE_ENV]: opts.scale, JUPYTER_PATH: jupyterPath, SNAS_ROOT: root, SNAS_RESULTS: opts.resultsDir ?? dirname(opts.outDir) };
@@ -94,8 +111,9 @@ function runOne(notebook: string, opts: RunOptions, root: string): Promise<Noteb
     child.on('error', (err) => fail(new NotebookError(`cannot start ${jupyterPython()}: ${err.message}`)));
     child.on('close', (code) => {
       const seconds = (Date.now() - t0) / 1000;
-      if (code !== 0) return done({ name, ok: false, seconds });
-      done({ name, ok: true, seconds, ipynb, html, htmlBytes: statSync(html).size });
+      const given = { scale: opts.scale, ...(parameters ? { parameters: parameters.values } : {}) };
+      if (code !== 0) return done({ name, ok: false, seconds, ...given });
+      done({ name, ok: true, seconds, ipynb, html, htmlBytes: statSync(html).size, ...given });
     });
   });
 }
@@ -105,10 +123,21 @@ export async function runNotebooks(opts: RunOptions): Promise<NotebookResult[]> 
   const root = projectRoot();
   const log = opts.log ?? ((l: string) => console.log(l));
   const notebooks = resolveNotebooks(opts.only);
+  // Every notebook's parameters checked before the first one runs.
+  const injected = new Map<string, { values: ParameterValues; source: string }>();
+  if (opts.parameters && Object.keys(opts.parameters.values).length) {
+    const given = opts.parameters;
+    for (const nb of notebooks) {
+      const declared = notebookParameters(nb);
+      const values = checkParameters(declared, given.values, given.raw, basename(nb), given.sources);
+      injected.set(nb, { values, source: injectedSource(declared, values) });
+    }
+  }
   const results: NotebookResult[] = [];
   for (const nb of notebooks) {
-    log(`notebook ${relative(root, nb)} (scale ${opts.scale})`);
-    const r = await runOne(nb, opts, root);
+    const params = injected.get(nb);
+    log(`notebook ${relative(root, nb)} (scale ${opts.scale}${params ? `; parameters ${JSON.stringify(params.values)}` : ''})`);
+    const r = await runOne(nb, opts, root, params);
     log(r.ok
       ? `notebook ${r.name}: ok in ${r.seconds.toFixed(1)} s, ${relative(root, r.html!)} ${(r.htmlBytes! / 1e6).toFixed(1)} MB`
       : `notebook ${r.name}: FAILED after ${r.seconds.toFixed(1)} s`);

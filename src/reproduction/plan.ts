@@ -2,7 +2,7 @@
 // requests at a scale: the searches of notebook 05 (Table 1, Fig. 4), the trainings of notebook
 // 06 (Table 2) and the sweep of notebook 08. A notebook hands the requests to an executor
 // (obtainRuns) and reads the finished runs back through the runs table.
-import { basename, extname, join } from 'node:path';
+import { basename, extname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { ConfigError, describeIssues, readYaml } from '../config/load.js';
 import type { RunRequest } from '../runs/executor.js';
@@ -127,7 +127,45 @@ export function trainingRunRequests(r: Reproduction, cells: PlannedCell[]): RunR
 }
 
 /** The ablation's sweep: every (value, seed) at the scale. */
-export function ablationRunRequests(r: Reproduction): { sweep: ReturnType<typeof readSweep>; jobs: SweepJob[] } {
-  const sweep = readSweep(r.ablation.sweep);
-  return { sweep, jobs: sweepJobs(sweep, r.ablation.sweep, r.scale) };
+export function ablationRunRequests(r: Reproduction, opts: { sweep?: string; seeds?: number[] } = {}): { sweep: ReturnType<typeof readSweep>; jobs: SweepJob[] } {
+  // Another sweep file (notebook 08's parameter), from the project root unless absolute.
+  const file = opts.sweep ? resolve(projectRoot(), opts.sweep) : r.ablation.sweep;
+  const read = readSweep(file);
+  const sweep = opts.seeds?.length ? { ...read, seeds: { ...read.seeds, [r.scale]: [...opts.seeds] } } : read;
+  return { sweep, jobs: sweepJobs(sweep, file, r.scale) };
+}
+
+/**
+ * The plan narrowed to the searches a reader chose (config names; none: all) and, when given,
+ * other seeds for each: notebook 05's parameters.
+ */
+export function selectSearches(r: Reproduction, methods: string[] = [], seeds: number[] = []): Reproduction {
+  const names = r.searches.map((s) => s.name);
+  const unknown = methods.filter((m) => !names.includes(m));
+  if (unknown.length) throw new ConfigError(`methods: no search named ${unknown.map((u) => `'${u}'`).join(', ')} in ${REPRODUCTION_FILE}; expected some of ${names.join(', ')}`);
+  const kept = methods.length ? r.searches.filter((s) => methods.includes(s.name)) : r.searches;
+  return { ...r, searches: kept.map((s) => ({ ...s, seeds: seeds.length ? [...seeds] : s.seeds })) };
+}
+
+/** A short name for a planned cell, as a reader would pick it: found-snas-mild, SNAS_mild, random-0. */
+export function cellId(c: PlannedCell): string {
+  if (c.foundBy) return `found-${c.foundBy}`;
+  const random = /^random cell (\d+)$/.exec(c.cell);
+  return random ? `random-${random[1]}` : c.genotype;
+}
+
+/** The cells a reader chose by id (none: all), and the evaluation's seeds replaced when given: notebook 06's parameters. */
+export function selectCells(r: Reproduction, cells: PlannedCell[], ids: string[] = [], seeds: number[] = []): { plan: Reproduction; cells: PlannedCell[] } {
+  const all = cells.map(cellId);
+  const unknown = ids.filter((id) => !all.includes(id));
+  if (unknown.length) throw new ConfigError(`cells: no cell ${unknown.map((u) => `'${u}'`).join(', ')}; expected some of ${all.join(', ')}`);
+  const kept = ids.length ? cells.filter((c) => ids.includes(cellId(c))) : cells;
+  const plan = seeds.length ? { ...r, evaluation: { ...r.evaluation, seeds: [...seeds] } } : r;
+  return { plan, cells: kept };
+}
+
+/** The searches whose found cells are among `cells`. */
+export function searchesOfCells(r: Reproduction, cells: PlannedCell[]): RunRequest[] {
+  const wanted = new Set(cells.map((c) => c.foundBy).filter(Boolean));
+  return r.searches.filter((s) => wanted.has(s.name)).flatMap((s) => searchRequests(s.file, r.scale, [s.seeds[0]!]));
 }

@@ -63,12 +63,27 @@ export function countActions(actions: { action: RunAction }[]): RunCounts {
 }
 
 /**
+ * What a call of obtainRuns will do, said before it does it: which runs are reused (finished
+ * with the same config), which resumed from their checkpoints and which computed from the start.
+ */
+export function plannedSummary(planned: { request: RunRequest; action: RunAction }[]): string[] {
+  const of = (a: RunAction) => planned.filter((p) => p.action === a).map((p) => p.request.label);
+  const [skip, resume, start] = [of('skip'), of('resume'), of('start')];
+  const lines = [`runs: ${planned.length} requested; ${skip.length} reused (finished before with the same config), ${resume.length} to resume, ${start.length} to compute`];
+  if (skip.length) lines.push(`  reused: ${skip.join(', ')}`);
+  if (resume.length) lines.push(`  resumed from their checkpoints: ${resume.join(', ')}`);
+  if (start.length) lines.push(`  computed now: ${start.join(', ')}`);
+  return lines;
+}
+
+/**
  * The runs a notebook or command needs, in one call: those not finished yet are run by the
  * executor; all come back with what was done (reused, resumed or started), each directory
  * checked to hold a finished run.
  */
 export async function obtainRuns(requests: RunRequest[], executor: Executor, log: (line: string) => void = (l) => console.log(l)): Promise<ObtainedRun[]> {
   const planned = plannedActions(requests);
+  for (const line of plannedSummary(planned)) log(line);
   await executor.run(requests, log);
   return planned.map(({ request, action }) => {
     const status = new RunDir(request.dir).status();

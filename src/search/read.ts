@@ -25,3 +25,9 @@ export function readSearchRun(path: string): SearchResult {
   const genotype = parseGenotype(name, cells, dir.path(FILES.genotype));
   return { dir: dir.dir, records, alphas: { normal, reduce }, genotype, seconds: timing.reduce((s, t) => s + Number(t.seconds), 0) };
 }
+
+/** A search's architecture parameters after each epoch (alpha_history.jsonl), in epoch order. */
+export function readAlphaHistory(path: string): ({ epoch: number } & Alphas)[] {
+  const file = new RunDir(path).path(FILES.alphaHistory);
+  return readFileSync(file, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as { epoch: number } & Alphas);
+}

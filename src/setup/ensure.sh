@@ -12,6 +12,8 @@
 #   - the fast `torch` backend: Debian's libtorch-dev and OpenBLAS, and python3-torch (the
 #     PyTorch peer of `npm run bench`), then the native addon (src/setup/build-torch.sh).
 #     Optional: without apt/root, or with SNAS_NO_TORCH=1, snas-lab runs on the next backend.
+#   - with --lab (npm run lab) or --tests (whose browser test opens a notebook in it): Debian's
+#     Jupyter Notebook front end (jupyter-notebook) for Debian's python3
 # Where it cannot install Jupyter or Chromium (no apt-get, not root) it stops and says exactly what to install.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
@@ -54,6 +56,18 @@ else
   [ -n "${SNAS_PYTHON:-}" ] && die "SNAS_PYTHON=$SNAS_PYTHON cannot import nbclient and nbconvert"
   apt_install jupyter-nbconvert jupyter-client python3-nbclient
   "$py" -c 'import nbclient, nbconvert, nbformat, jupyter_client' || die "jupyter packages installed but $py cannot import them"
+fi
+
+# --- Jupyter Notebook, the front end of `npm run lab` (and of its browser test) ----------------
+if [ "${1:-}" = --lab ] || [ "${1:-}" = --tests ]; then
+  if "$py" -c 'import notebook.notebookapp' 2>/dev/null; then
+    say "jupyter notebook ok for $py"
+  elif [ -n "${SNAS_PYTHON:-}" ]; then
+    die "SNAS_PYTHON=$SNAS_PYTHON cannot import notebook (Jupyter Notebook 6's server); install it for that python"
+  else
+    apt_install jupyter-notebook
+    "$py" -c 'import notebook.notebookapp' || die "jupyter-notebook installed but $py cannot import notebook.notebookapp"
+  fi
 fi
 
 # --- Chromium for the static figures ----------------------------------------------------------

@@ -6,6 +6,7 @@ import { count } from './count.js';
 import { dataset } from './dataset.js';
 import { env } from './env.js';
 import { gpuBundle } from './gpu-bundle.js';
+import { lab } from './lab.js';
 import { notebooks } from './notebooks.js';
 import { publish } from './publish.js';
 import { reproduce } from './reproduce.js';
@@ -24,6 +25,7 @@ export const COMMANDS: Record<string, Command> = {
   reproduce,
   publish,
   notebooks,
+  lab,
   env,
   'gpu-bundle': gpuBundle,
 };

@@ -1,0 +1,61 @@
+// Everything a notebook uses, from one module: a notebook's first code cell is one import from
+// here and its parameters. Grouped as a reader of the paper would look for them; the library
+// behind stays as it is (each name is defined once, in the file given beside its group).
+
+// The scale a notebook runs at, and per-scale sizes (src/scale.ts).
+export { byScale, scaleFromEnv, SCALE_INFO, SCALES, type Scale } from './scale.js';
+// The compute backend (src/backends/).
+export { onGpu, selectBackend } from './backends/index.js';
+export * as tf from '@tensorflow/tfjs';
+
+// The search space (src/space/): primitives, edges, sampling children, the size of the space, the published cells.
+export { EDGE_LIST, PRIMITIVES } from './space/primitives.js';
+export { sampleChild, softmax } from './space/sample.js';
+export { spaceSize } from './space/size.js';
+export { publishedGenotypes } from './space/registry.js';
+
+// The concrete distribution and temperature schedules (src/samplers/).
+export { argmaxFrequencies, concreteSample, densityMass, densityOnSegment, meanLargestEntry, scheduleText } from './samplers/index.js';
+// The probe cell of notebooks 02-03: credits, removal effects, the gradient by hand (src/search/credit.ts).
+export {
+  CellProbe, creditConcentration, credits, gradFromCredits, gradLogAlpha, gradLogAlphaByHand, initialLogAlpha, relativeError,
+  removalEffects, sampleWithNoise,
+} from './search/credit.js';
+// The resource constraint: per-op costs and criteria (src/cost/).
+export { CRITERIA, expectedCellCost, opCostVector, opKind, searchCellSites, separatingSubsets } from './cost/index.js';
+export { poolBNOf } from './networks/derived.js';
+
+// The reproduction's runs, declared in configs/reproduction.yaml (src/reproduction/plan.ts), and the run layer (src/runs/).
+export {
+  ablationRunRequests, cellId, evaluationCells, reproduction, searchesOfCells, searchRunRequests, selectCells, selectSearches,
+  trainingRunRequests,
+} from './reproduction/plan.js';
+export { obtainRuns } from './runs/executor.js';
+export { defaultExecutor } from './runs/default-executor.js';
+export { defaultWorkers } from './runs/local-executor.js';
+export { environmentRecord } from './runs/environment.js';
+export { runsTable, selectRuns } from './runs/table.js';
+export { readAlphaHistory, readSearchRun } from './search/read.js';
+export type { Config } from './config/schema.js';
+
+// Showing and writing results (src/report/): tables, figures, sliders, cells, and the paper's tables beside the measured ones.
+export { showFigure, showMarkdown, showSvgs, showTable } from './report/show.js';
+export { writeTable } from './report/write-table.js';
+export { sliderFigure } from './report/slider.js';
+export { bandFigure } from './report/band-figure.js';
+export { cellSvg } from './report/cell-svg.js';
+export { bandOf, epochBands, meanRunSeconds } from './report/run-stats.js';
+export { table1Rows } from './report/table1.js';
+export { table2Rows, type MeasuredTraining } from './report/table2.js';
+export { claimRows } from './report/claims.js';
+export { opBudgetRows } from './report/op-budget.js';
+export { bnRuleRows } from './report/bn-rules.js';
+export { ablationReading, ablationRows, type Schedule } from './report/ablation.js';
+export { countPublished, table2ParamsRows, table3ComplexityRows, table3Rows } from './report/complexity.js';
+export { anchorRows } from './report/fashion-anchors.js';
+export { sweepSepConvStep } from './bench/sepconv-step.js';
+
+// Small tools: seeded random numbers and statistics (src/util/).
+export { rng } from './util/rng.js';
+export { mean, pearson, std } from './util/stats.js';
+export { cpus } from 'node:os';
