@@ -10,11 +10,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { alive, defaultLabScale, descendants, freePort, hasNotebookServer, installKernelSpec } from '../src/notebooks/lab.js';
-import { chromiumBinary } from '../src/runs/environment.js';
+import { launchBrowser, openNotebook, pageState, runAll, settled } from './helpers/lab-browser.js';
 import { ROOT } from './helpers/run.js';
 
 const NOTEBOOK = join(ROOT, 'notebooks', '02-concrete-relaxation.ipynb');
-const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 /** The local addresses listening on a TCP port (from /proc/net/tcp and tcp6), as hex. */
 function listeners(port: number): string[] {
@@ -61,7 +60,7 @@ test('snas lab: notebook 02 runs, draws, moves and reruns in Jupyter Notebook in
   const port = await freePort(18888);
   const lab = startLab(port);
   const started = Date.now();
-  let browser: import('playwright-core').Browser | undefined;
+  let browser: Awaited<ReturnType<typeof launchBrowser>> | undefined;
   try {
     const notebookUrl = await lab.url;
     const base = `http://127.0.0.1:${port}/`;
@@ -78,46 +77,15 @@ test('snas lab: notebook 02 runs, draws, moves and reruns in Jupyter Notebook in
     assert.ok(tree.status === 302 || tree.status === 403, `the tree without the token is not served (${tree.status})`);
     assert.equal((await fetch(`${base}api/kernels?token=${token}`)).status, 200, 'and answers with it');
 
-    const { chromium } = await import('playwright-core');
-    browser = await chromium.launch({ executablePath: chromiumBinary(), headless: true, args: FLAGS });
+    browser = await launchBrowser();
     const page = await browser.newPage({ viewport: { width: 1300, height: 900 } });
     const opened = Date.now();
-    await page.goto(notebookUrl);
-    await page.waitForFunction(() => {
-      const J = (window as unknown as { Jupyter?: { notebook?: { kernel?: { is_connected(): boolean } } } }).Jupyter;
-      return Boolean(J?.notebook?.kernel?.is_connected());
-    }, undefined, { timeout: 120_000 });
-    // A reader's edits below must not reach the committed notebook: no autosave during the test.
-    await page.evaluate(() => (window as unknown as { Jupyter: { notebook: { set_autosave_interval(ms: number): void } } }).Jupyter.notebook.set_autosave_interval(0));
-
+    // The committed notebook must not change: openNotebook turns autosave off.
+    await openNotebook(page, notebookUrl);
     // Run All, from the Cell menu, as a reader would.
-    await page.click('#celllink');
-    await page.click('#run_all_cells');
-    const settled = async () => page.waitForFunction(() => {
-      const nb = (window as unknown as { Jupyter: { notebook: { get_cells(): { cell_type: string; input_prompt_number: unknown }[]; kernel_busy?: boolean } } }).Jupyter.notebook;
-      const busy = document.querySelector('#kernel_indicator_icon')?.classList.contains('kernel_busy_icon');
-      return !busy && nb.get_cells().filter((c) => c.cell_type === 'code').every((c) => c.input_prompt_number !== '*');
-    }, undefined, { timeout: 300_000, polling: 500 });
-    await page.waitForTimeout(1000);
-    await settled();
+    await runAll(page);
     const ranIn = (Date.now() - opened) / 1000;
-
-    const state = await page.evaluate(() => {
-      const nb = (window as unknown as { Jupyter: { notebook: { get_cells(): { cell_type: string; output_area?: { outputs: unknown[] } }[] } } }).Jupyter.notebook;
-      const code = nb.get_cells().filter((c) => c.cell_type === 'code');
-      return {
-        cells: code.length,
-        withOutput: code.filter((c) => (c.output_area?.outputs.length ?? 0) > 0).length,
-        errors: document.querySelectorAll('.output_error').length,
-        stderr: Array.from(document.querySelectorAll('.output_stderr')).map((e) => (e as HTMLElement).innerText).join('\n'),
-        figureDivs: document.querySelectorAll('[data-snas-plotly]').length,
-        plots: document.querySelectorAll('.js-plotly-plot').length,
-        sliders: document.querySelectorAll('.js-plotly-plot .slider-container').length,
-        notLoaded: Array.from(document.querySelectorAll('[data-snas-plotly]')).filter((e) => /not on this page/.test((e as HTMLElement).innerText)).length,
-        maths: document.querySelectorAll('.text_cell_render .MathJax, .text_cell_render .MathJax_Display, .text_cell_render .MathJax_SVG, .text_cell_render mjx-container').length,
-        rawTex: Array.from(document.querySelectorAll('.text_cell_render')).filter((e) => /\$\$|\\frac/.test((e as HTMLElement).innerText)).length,
-      };
-    });
+    const state = await pageState(page);
     t.diagnostic(`notebook 02: ${state.cells} code cells run in ${ranIn.toFixed(1)} s from opening; ${state.plots} figures drawn of ${state.figureDivs}; ${state.sliders} sliders; ${state.maths} typeset formulas; ${state.errors} errors`);
     assert.equal(state.errors, 0, 'no error output');
     assert.ok(!/error/i.test(state.stderr), `no error on stderr: ${state.stderr}`);
@@ -160,8 +128,7 @@ test('snas lab: notebook 02 runs, draws, moves and reruns in Jupyter Notebook in
       nb.select(i);
       nb.execute_cells_below();
     });
-    await page.waitForTimeout(1000);
-    await settled();
+    await settled(page);
     const changed = await tableText();
     assert.notEqual(changed, table, 'the table follows the new log alpha');
     assert.match(changed, /0\.546/, 'softmax([2, 0, ..., -2]) puts 0.546 on the first op');
