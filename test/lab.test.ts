@@ -132,8 +132,12 @@ test('snas lab: notebook 02 runs, draws, moves and reruns in Jupyter Notebook in
     const changed = await tableText();
     assert.notEqual(changed, table, 'the table follows the new log alpha');
     assert.match(changed, /0\.546/, 'softmax([2, 0, ..., -2]) puts 0.546 on the first op');
-    const errorsAfter = await page.evaluate(() => document.querySelectorAll('.output_error').length);
-    assert.equal(errorsAfter, 0, 'no error after the rerun');
+    // The same kernel showed every figure a second time: each draws again.
+    const rerun = await pageState(page);
+    assert.equal(rerun.errors, 0, 'no error after the rerun');
+    assert.equal(rerun.plots, rerun.figureDivs, `every figure shown again is drawn again (${rerun.plots} of ${rerun.figureDivs})`);
+    assert.equal(rerun.notLoaded, 0);
+    assert.ok(rerun.figureDivs >= 3);
 
     // The table after the rerun, on screen.
     await page.locator('.output_html', { hasText: 'Argmax frequencies' }).first().scrollIntoViewIfNeeded();
