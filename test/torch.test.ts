@@ -1,13 +1,16 @@
 // The torch backend against tfjs' cpu backend: every kernel (forward and gradient), a whole
 // SNAS step, and that nothing leaks.
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { LIBTORCH_HEADER, loadAddon } from '../src/backends/torch/addon.js';
 import { nativeTensorCount, registerTorch, TORCH } from '../src/backends/torch/index.js';
 import { runCase, scaledError, type RunResult } from './helpers/backend-compare.js';
 import { torchCases } from './helpers/torch-cases.js';
+import { ROOT } from './helpers/run.js';
 import { buildSnasStep, type StepShape } from '../src/bench/snas-step.js';
 import { Sgd } from '../src/optim/sgd.js';
 import { BatchNorm } from '../src/nn/layers.js';
@@ -422,6 +425,15 @@ test('the direct pointwise kernels equal ATen\'s: output, input and filter gradi
     native.direct(before);
   }
 }));
+
+test('strided 1x1 convolutions (FactorizedReduce) on torch: output and both gradients equal cpu\'s, and 300 calls of the shape that hung oneDNN 2.6 return', { skip }, () => {
+  // In a child process with a time limit: a hang inside a native kernel would block this runner.
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'test', 'helpers', 'strided-pointwise.ts'), '300'], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
+  assert.equal(r.status, 0, `the child ${r.signal ? `was killed (${r.signal}) after 120 s: a native kernel hung` : `exited ${r.status}`}\n${r.stderr}`);
+  const out = JSON.parse(r.stdout.trim().split('\n').pop()!) as { calls: number; worst: number };
+  assert.equal(out.calls, 300);
+  assert.ok(out.worst < 1e-5, `largest scaled difference from cpu: ${out.worst}`);
+});
 
 test('the direct batch norm kernels equal ATen\'s: output, mean, variance and input gradient, with and without a partial period', { skip }, () => keepingBackend(TORCH, async () => {
   const native = loadAddon();

@@ -160,6 +160,23 @@ std::pair<at::Tensor, at::Tensor> convGrads(const at::Tensor& dy, const at::Tens
   if (!depthwise && win.isPointwise() && directPointwiseFits(x, w)) {
     return {needX ? pointwiseBackwardInput(dy, w) : at::Tensor(), needW ? pointwiseBackwardFilter(dy, x) : at::Tensor()};
   }
+  // A strided 1x1 filter without padding reads every stride-th pixel: its gradients are those of a
+  // pointwise convolution of those pixels. Computed so, they never reach oneDNN 2.6's strided 1x1
+  // backward-weights kernel, which hangs (two threads) or crashes (one thread) on small channel
+  // counts: seen in a smoke search (x [8,16,16,4] NHWC, 2 filters, stride 2) and in Debian's
+  // PyTorch 1.13 itself on the same shapes.
+  if (!depthwise && w.size(0) == 1 && w.size(1) == 1 && win.top == 0 && win.bottom == 0 && win.left == 0 && win.right == 0 &&
+      (win.stride.at(0) > 1 || win.stride.at(1) > 1)) {
+    const int64_t sh = win.stride.at(0), sw = win.stride.at(1);
+    const at::Tensor xs = x.slice(1, 0, x.size(1), sh).slice(2, 0, x.size(2), sw).contiguous();
+    auto [dxs, dw] = convGrads(dy, xs, w, Window{{1, 1}, {1, 1}, 0, 0, 0, 0}, false, needX, needW, false);
+    at::Tensor dx;
+    if (needX) {
+      dx = at::zeros(x.sizes(), x.options());
+      dx.slice(1, 0, x.size(1), sh).slice(2, 0, x.size(2), sw).copy_(dxs);
+    }
+    return {dx, dw};
+  }
   int64_t groups = depthwise ? x.size(3) : 1;
   std::array<bool, 3> mask{needX, needW, false};
   auto grads = at::convolution_backward(nchw(dy), win.padInput(nchw(x), 0), torchWeight(w, depthwise), {}, win.stride,
