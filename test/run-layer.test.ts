@@ -45,6 +45,16 @@ test('a damaged latest checkpoint falls back to the previous one, says so, and t
     assert.match(status.checkpoint_fallback, /checkpoint\.bin: (damaged checkpoint header|truncated checkpoint)/);
     for (const f of FILES) assert.equal(readFileSync(join(dir, 'c', f), 'utf8'), readFileSync(join(dir, 'a', f), 'utf8'), `${f} after the fallback differs from an uninterrupted run`);
 
+    // Three flipped bytes in the latest's tensor data, its header intact: the checksums catch them, the same fallback.
+    await run('e', { stopAfterSteps: 5 });
+    const ck = readFileSync(join(dir, 'e', 'checkpoint.bin'));
+    for (const back of [5, 13, 29]) ck[ck.length - back] = ck[ck.length - back]! ^ 0x10;
+    writeFileSync(join(dir, 'e', 'checkpoint.bin'), ck);
+    const flipped = await run('e', { resume: true });
+    assert.deepEqual(flipped.resumedFrom, { epoch: 1, step: 1 }, 'resumed from the previous checkpoint');
+    assert.ok(logs.some((l) => /^warning: .*e[\\/]checkpoint\.bin: damaged checkpoint \(tensor .*: its checksum does not match\); resuming from the previous checkpoint/.test(l)), logs.join('\n'));
+    for (const f of FILES) assert.equal(readFileSync(join(dir, 'e', f), 'utf8'), readFileSync(join(dir, 'a', f), 'utf8'), `${f} after flipped bits differs from an uninterrupted run`);
+
     // Both checkpoints damaged: one message naming both, exit 2, no stack trace, the files left as they were.
     await run('d', { stopAfterSteps: 5 });
     writeFileSync(join(dir, 'd', 'checkpoint.bin'), 'not a checkpoint');
@@ -142,5 +152,40 @@ test('epochBands keeps only the epochs every run of a group reached', async () =
     assert.deepEqual(band.hi, [0.3, 0.3]);
   } finally {
     rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('a flipped bit anywhere in a checkpoint is detected: header, checksums, tensor data, length', async () => {
+  const { readCheckpoint, writeCheckpoint } = await import('../src/runs/checkpoint.js');
+  const dir = mkdtempSync(join(tmpdir(), 'snas-ckpt-'));
+  try {
+    const file = join(dir, 'checkpoint.bin');
+    const tensors = [
+      { name: 'w', shape: [3, 4], data: Float32Array.from({ length: 12 }, (_, i) => i / 7 - 0.5) },
+      { name: 'alpha', shape: [2, 8], data: Float32Array.from({ length: 16 }, (_, i) => Math.sin(i)) },
+    ];
+    writeCheckpoint(file, { format: 2, epoch: 1, step: 3, loss: NaN }, tensors);
+    const good = readFileSync(file);
+    const back = readCheckpoint<{ epoch: number; loss: number }>(file);
+    assert.equal(back.meta.epoch, 1);
+    assert.ok(Number.isNaN(back.meta.loss));
+    assert.deepEqual([...back.tensors.get('alpha')!.data], [...tensors[1]!.data]);
+    let detected = 0;
+    for (let at = 0; at < good.length; at++) {
+      for (const bit of [0, 5]) {
+        const bad = Buffer.from(good);
+        bad[at] = bad[at]! ^ (1 << bit);
+        writeFileSync(file, bad);
+        assert.throws(() => readCheckpoint(file), CheckpointError, `a flip of bit ${bit} at byte ${at} of ${good.length} went unnoticed`);
+        detected++;
+      }
+    }
+    assert.equal(detected, 2 * good.length);
+    writeFileSync(file, Buffer.concat([good, Buffer.from([0])]));
+    assert.throws(() => readCheckpoint(file), /bytes after the last tensor/);
+    writeFileSync(file, good.subarray(0, good.length - 4));
+    assert.throws(() => readCheckpoint(file), /truncated checkpoint/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });

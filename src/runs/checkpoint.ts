@@ -1,8 +1,11 @@
-// A run's checkpoint in one file, written atomically: a JSON header (4-byte little-endian
-// length first) describing named float32 tensors, then their data. Reading checks every
-// name and shape against what the run expects, so a stale or foreign checkpoint is an error.
-// The run layer keeps the previous checkpoint beside the latest (saveRunState) and falls back
-// to it when the latest cannot be read (restoreRunState).
+// A run's checkpoint in one file, written atomically: the header's length (4 bytes, little
+// endian), the SHA-256 of the header (32 bytes), the header (JSON: the meta and, per named
+// float32 tensor, its shape, place and SHA-256), then the tensors' data. Reading checks the
+// header's checksum, every tensor's checksum and the file's length, so a flipped bit anywhere is
+// a damaged checkpoint; and every name and shape against what the run expects, so a stale or
+// foreign checkpoint is an error. The run layer keeps the previous checkpoint beside the latest
+// (saveRunState) and falls back to it when the latest cannot be read (restoreRunState).
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, renameSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { writeAtomicBytes } from '../util/files.js';
@@ -15,44 +18,62 @@ export interface SavedTensor {
 
 export class CheckpointError extends Error {}
 
-const MAGIC = 'snas-lab checkpoint 1';
+const MAGIC = 'snas-lab checkpoint 2';
+/** The format without checksums that snas-lab wrote before. */
+const OLD_MAGIC = 'snas-lab checkpoint 1';
+const HASH_BYTES = 32;
+
+const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest();
+
+interface IndexEntry { name: string; shape: number[]; offset: number; length: number; sha256: string }
 
 export function writeCheckpoint(file: string, meta: unknown, tensors: SavedTensor[]): void {
   let offset = 0;
-  const index = tensors.map((t) => {
-    const entry = { name: t.name, shape: t.shape, offset, length: t.data.length };
+  const bytes = tensors.map((t) => new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength));
+  const index: IndexEntry[] = tensors.map((t, i) => {
+    const entry = { name: t.name, shape: t.shape, offset, length: t.data.length, sha256: sha256(bytes[i]!).toString('hex') };
     offset += t.data.length;
     return entry;
   });
   const header = Buffer.from(JSON.stringify({ magic: MAGIC, meta, tensors: index }, keepNonFinite), 'utf8');
-  const out = new Uint8Array(4 + header.length + offset * 4);
+  const start = 4 + HASH_BYTES + header.length;
+  const out = new Uint8Array(start + offset * 4);
   new DataView(out.buffer).setUint32(0, header.length, true);
-  out.set(header, 4);
-  const floats = Buffer.alloc(offset * 4);
-  tensors.forEach((t, i) => Buffer.from(t.data.buffer, t.data.byteOffset, t.data.byteLength).copy(floats, index[i]!.offset * 4));
-  out.set(floats, 4 + header.length);
+  out.set(sha256(header), 4);
+  out.set(header, 4 + HASH_BYTES);
+  bytes.forEach((b, i) => out.set(b, start + index[i]!.offset * 4));
   writeAtomicBytes(file, out);
 }
 
 export function readCheckpoint<M>(file: string): { meta: M; tensors: Map<string, SavedTensor> } {
   if (!existsSync(file)) throw new CheckpointError(`${file}: no checkpoint`);
   const buf = readFileSync(file);
-  if (buf.length < 4) throw new CheckpointError(`${file}: truncated checkpoint`);
+  if (buf.length < 4) throw new CheckpointError(`${file}: truncated checkpoint (${buf.length} bytes)`);
   const len = buf.readUInt32LE(0);
-  let header: { magic: string; meta: M; tensors: { name: string; shape: number[]; offset: number; length: number }[] };
+  const start = 4 + HASH_BYTES + len;
+  if (start > buf.length) throw new CheckpointError(`${file}: damaged checkpoint header (its length field says ${len} bytes, the file holds ${buf.length})`);
+  const headerBytes = buf.subarray(4 + HASH_BYTES, start);
+  if (!sha256(headerBytes).equals(buf.subarray(4, 4 + HASH_BYTES))) {
+    if (buf.subarray(0, 64).includes(OLD_MAGIC)) throw new CheckpointError(`${file}: a checkpoint of an older snas-lab (no checksums); start the run over with --force`);
+    throw new CheckpointError(`${file}: damaged checkpoint header (its checksum does not match)`);
+  }
+  let header: { magic: string; meta: M; tensors: IndexEntry[] };
   try {
-    header = JSON.parse(buf.subarray(4, 4 + len).toString('utf8'), readNonFinite);
+    header = JSON.parse(headerBytes.toString('utf8'), readNonFinite);
   } catch {
     throw new CheckpointError(`${file}: damaged checkpoint header`);
   }
   if (!header || header.magic !== MAGIC || !Array.isArray(header.tensors)) throw new CheckpointError(`${file}: not a snas-lab checkpoint`);
-  const floats = buf.subarray(4 + len);
+  const floats = buf.subarray(start);
+  const expected = header.tensors.reduce((n, t) => Math.max(n, (t.offset + t.length) * 4), 0);
+  if (floats.length < expected) throw new CheckpointError(`${file}: truncated checkpoint (${floats.length} of ${expected} bytes of tensor data)`);
+  if (floats.length > expected) throw new CheckpointError(`${file}: damaged checkpoint (${floats.length - expected} bytes after the last tensor)`);
   const tensors = new Map<string, SavedTensor>();
   for (const t of header.tensors) {
-    const start = t.offset * 4;
-    if (start + t.length * 4 > floats.length) throw new CheckpointError(`${file}: truncated checkpoint (tensor ${t.name})`);
+    const bytes = floats.subarray(t.offset * 4, (t.offset + t.length) * 4);
+    if (sha256(bytes).toString('hex') !== t.sha256) throw new CheckpointError(`${file}: damaged checkpoint (tensor ${t.name}: its checksum does not match)`);
     const data = new Float32Array(t.length);
-    Buffer.from(data.buffer).set(floats.subarray(start, start + t.length * 4));
+    new Uint8Array(data.buffer).set(bytes);
     tensors.set(t.name, { name: t.name, shape: t.shape, data });
   }
   return { meta: header.meta, tensors };
