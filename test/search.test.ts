@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { configAtScale, ConfigError, readYaml } from '../src/config/load.js';
+import { readCheckpoint } from '../src/runs/checkpoint.js';
 import { costTables, costTerm, type ConstraintForm } from '../src/search/cost-term.js';
 import { deriveSnas, entropy } from '../src/search/architecture.js';
 import { concreteSample } from '../src/samplers/concrete.js';
@@ -115,8 +116,7 @@ test('snas search is deterministic, and a run killed mid-epoch resumes to the sa
     const child = spawn(process.execPath, [join(ROOT, 'src', 'cli', 'snas.js'), 'search', file, '--scale', 'smoke', '--out', c], { cwd: ROOT, stdio: 'ignore' });
     const deadline = Date.now() + 120_000;
     while (Date.now() < deadline) {
-      const ck = existsSync(join(c, 'checkpoint.bin')) ? readFileSync(join(c, 'checkpoint.bin')) : undefined;
-      const meta = ck ? JSON.parse(ck.subarray(4, 4 + ck.readUInt32LE(0)).toString()).meta : { epochs_done: 0, step: 0 };
+      const meta = existsSync(join(c, 'checkpoint.bin')) ? readCheckpoint<{ epochs_done: number; step: number }>(join(c, 'checkpoint.bin')).meta : { epochs_done: 0, step: 0 };
       if (meta.epochs_done >= 1 && meta.step >= 2) break;
       await new Promise((r) => setTimeout(r, 20));
     }
