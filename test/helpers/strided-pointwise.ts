@@ -32,7 +32,7 @@ export async function stridedPointwiseCheck(calls: number): Promise<{ shapes: nu
       }
     }
   } finally {
-    await tf.setBackend(before);
+    if (before) await tf.setBackend(before);
   }
   return { shapes: shapes.length, calls, worst };
 }
