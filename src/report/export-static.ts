@@ -21,7 +21,8 @@ function chromiumPath(): string {
   return path;
 }
 
-const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+/** Headless Chromium's flags here: no sandbox (root), no GPU, no network of its own. */
+export const CHROMIUM_FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 /** A page holding only the SVG, sized to it, for Chromium to print. */
 function printPage(svg: string, width: number, height: number): string {
@@ -45,7 +46,7 @@ export async function exportFigures(dir: string, opts: { width?: number; log?: (
   });
   if (stale.length === 0) return [];
   const { chromium } = await import('playwright-core');
-  const browser = await chromium.launch({ executablePath: chromiumPath(), headless: true, args: FLAGS });
+  const browser = await chromium.launch({ executablePath: chromiumPath(), headless: true, args: CHROMIUM_FLAGS });
   const written: string[] = [];
   try {
     const page = await browser.newPage();

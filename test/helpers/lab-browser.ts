@@ -2,13 +2,13 @@
 // wait for its kernel, Run All from the Cell menu, wait until every cell has run, and read what
 // the page shows. Used by test/lab.test.ts and test/helpers/lab-timing.ts.
 import type { Browser, Page } from 'playwright-core';
+import { CHROMIUM_FLAGS } from '../../src/report/export-static.js';
 import { chromiumBinary } from '../../src/runs/environment.js';
 
-const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 export async function launchBrowser(): Promise<Browser> {
   const { chromium } = await import('playwright-core');
-  return chromium.launch({ executablePath: chromiumBinary(), headless: true, args: FLAGS });
+  return chromium.launch({ executablePath: chromiumBinary(), headless: true, args: CHROMIUM_FLAGS });
 }
 
 interface JupyterPage {
