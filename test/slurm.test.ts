@@ -3,7 +3,8 @@
 // a job cancelled mid-run is resubmitted and resumes to the same bytes as an uninterrupted run;
 // a run that fails on its own fails once, with its error, and is not resubmitted; a second
 // submitter does not run a run the first one holds. Skipped where no cluster can be started
-// (not root), with the reason.
+// (not root), with the reason. One case needs no cluster: sbatch, squeue and sacct are faked to
+// show accounting that lags behind squeue.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -121,6 +122,28 @@ test('a run held by another submitter is not submitted again: the executor waits
     assert.equal(acquireLock(r.dir), undefined, 'the lock is free again');
     releaseLock(r.dir);
   } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a job squeue has dropped while accounting still says RUNNING is asked about again, not judged on that state', async () => {
+  // Fake sbatch/squeue/sacct: the job leaves squeue at once; sacct lags, saying RUNNING 0:0 three times, then FAILED 2:0.
+  const dir = mkdtempSync(join(tmpdir(), 'snas-slurm-lag-'));
+  const bin = join(dir, 'bin');
+  const path = process.env.PATH;
+  try {
+    execFileSync('mkdir', ['-p', bin]);
+    const script = (name: string, body: string) => writeFileSync(join(bin, name), `#!/bin/sh\n${body}\n`, { mode: 0o755 });
+    script('sbatch', 'echo 42');
+    script('squeue', 'exit 0');
+    script('sacct', `n=$(cat ${dir}/calls 2>/dev/null || echo 0); echo $((n+1)) > ${dir}/calls; if [ "$n" -lt 3 ]; then echo 'RUNNING|0:0'; else echo 'FAILED|2:0'; fi`);
+    const r = request(join(dir, 'lag'));
+    writeFileSync(`${r.dir}.slurm-42.log`, 'lag.yaml: data.path: no such folder\n');
+    process.env.PATH = `${bin}:${path}`;
+    await assert.rejects(new SlurmExecutor(slurmOptions({ poll_seconds: 0.05 })).run([r], () => {}), /1 run\(s\) failed: snas seed 0 \(job 42 FAILED, exit 2:0\): lag\.yaml: data\.path/);
+    assert.equal(readFileSync(join(dir, 'calls'), 'utf8').trim(), '4', 'sacct asked until it gave the end state');
+  } finally {
+    process.env.PATH = path;
     rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -44,6 +44,10 @@ export function slurmOptions(over: Partial<SlurmOptions> = {}, env: NodeJS.Proce
 
 /** Job states in which a job ended before its run could finish through no fault of the run. */
 const INTERRUPTED = new Set(['CANCELLED', 'TIMEOUT', 'NODE_FAIL', 'PREEMPTED', 'BOOT_FAIL', 'DEADLINE', 'REQUEUED']);
+/** States of a job that has not ended: accounting can still say so after squeue has dropped it. */
+const ACTIVE = new Set(['PENDING', 'RUNNING', 'COMPLETING', 'CONFIGURING', 'SUSPENDED', 'RESIZING', 'SIGNALING', 'STAGE_OUT', 'REQUEUE_HOLD', 'REQUEUE_FED']);
+/** Polls for which accounting may lag behind squeue before a job's last known state is taken as its end. */
+const SETTLE_POLLS = 30;
 
 function shellQuote(s: string): string {
   return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, "'\\''")}'`;
@@ -73,6 +77,8 @@ interface Tracked {
   /** Held by another submitter: wait for the run instead of submitting. */
   waiting: boolean;
   shown: string;
+  /** Polls since squeue dropped the job while accounting still called it active. */
+  settling?: number;
 }
 
 export class SlurmExecutor implements Executor {
@@ -182,6 +188,12 @@ export class SlurmExecutor implements Executor {
             continue;
           }
           const end = this.ended(t.job!);
+          // squeue has dropped the job but accounting has not caught up (it still says RUNNING, exit 0:0): ask again next poll.
+          if (ACTIVE.has(end.state) && (t.settling = (t.settling ?? 0) + 1) <= SETTLE_POLLS) {
+            next.push(t);
+            continue;
+          }
+          t.settling = 0;
           if (INTERRUPTED.has(end.state) && status?.status !== 'failed' && t.submissions <= this.options.resubmit) {
             show(t, `job ${t.job} ended ${end.state} before the run finished; resubmitting to resume from its checkpoint`);
             this.submit(t, log);
