@@ -15,12 +15,14 @@ export { spaceSize } from './space/size.js';
 export { publishedGenotypes } from './space/registry.js';
 
 // The concrete distribution and temperature schedules (src/samplers/).
-export { argmaxFrequencies, concreteSample, densityMass, densityOnSegment, meanLargestEntry, scheduleText } from './samplers/index.js';
-// The probe cell of notebooks 02-03: credits, removal effects, the gradient by hand (src/search/credit.ts).
+export { concreteSample, scheduleText } from './samplers/index.js';
+// The teaching probes of notebooks 02-03 (src/probes/): the concrete distribution's statistics, and
+// the probe cell with its credits, removal effects and the gradient by hand.
+export { argmaxFrequencies, densityMass, densityOnSegment, meanLargestEntry } from './probes/concrete-stats.js';
 export {
   CellProbe, creditConcentration, credits, gradFromCredits, gradLogAlpha, gradLogAlphaByHand, initialLogAlpha, relativeError,
   removalEffects, sampleWithNoise,
-} from './search/credit.js';
+} from './probes/credit.js';
 // The resource constraint: per-op costs and criteria (src/cost/).
 export { CRITERIA, expectedCellCost, opCostVector, opKind, searchCellSites, separatingSubsets } from './cost/index.js';
 export { poolBNOf } from './networks/derived.js';
@@ -30,11 +32,11 @@ export {
   ablationRunRequests, cellId, evaluationCells, reproduction, searchesOfCells, searchRunRequests, selectCells, selectSearches,
   trainingRunRequests,
 } from './reproduction/plan.js';
-export { obtainRuns } from './runs/executor.js';
-export { defaultExecutor } from './runs/default-executor.js';
-export { defaultWorkers } from './runs/local-executor.js';
+export { obtainRuns } from './executors/executor.js';
+export { defaultExecutor } from './executors/select.js';
+export { defaultWorkers } from './executors/local.js';
 export { environmentRecord } from './runs/environment.js';
-export { runsTable, selectRuns } from './runs/table.js';
+export { runsTable, selectRuns } from './results/table.js';
 export { readAlphaHistory, readSearchRun } from './search/read.js';
 export type { Config } from './config/schema.js';
 

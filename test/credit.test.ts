@@ -1,4 +1,4 @@
-// The search gradient on a real cell (src/search/credit.ts): Eq. 6 and App. C by hand against
+// The search gradient on a real cell (src/probes/credit.ts): Eq. 6 and App. C by hand against
 // autodiff, App. D's credit form, App. E's Taylor reading, and credit concentration.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -6,7 +6,7 @@ import { selectBackend } from '../src/backends/index.js';
 import {
   CellProbe, credits, creditConcentration, gradFromCredits, gradLogAlpha, gradLogAlphaByHand, initialLogAlpha, relativeError,
   removalEffects, sampleWithNoise,
-} from '../src/search/credit.js';
+} from '../src/probes/credit.js';
 import { mean, pearson } from '../src/util/stats.js';
 
 await selectBackend({ log: () => {} });

@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { exportFigures } from '../src/report/export-static.js';
+import { exportFigures } from '../src/publish/export-static.js';
 import { figuresDir, writeFigure } from '../src/report/write-figure.js';
 
 function inResults<T>(fn: (dir: string) => Promise<T>): Promise<T> {

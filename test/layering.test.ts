@@ -77,7 +77,7 @@ test('library code never imports the CLI, and only the layers above the report i
   assert.deepEqual(into('cli'), [], 'folders importing src/cli/');
   // The layers that publish what the report writes, and the GPU bundle (only the CLI imports it).
   // src/notebook.ts, the one module a notebook imports, re-exports the report (nothing imports it).
-  const allowed = new Set(['cli', 'notebooks', 'supplementary', 'bundle', 'notebook']);
+  const allowed = new Set(['cli', 'notebooks', 'publish', 'bundle', 'notebook']);
   assert.deepEqual(into('notebook'), [], 'folders importing src/notebook.ts (it is for notebooks only)');
   assert.deepEqual(into('report').filter((l) => !allowed.has(l.split(':')[0]!)), [], 'folders below the report layer importing src/report/');
 });

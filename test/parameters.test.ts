@@ -10,7 +10,7 @@ import { checkParameters, declaredParameters, injectedSource, notebookParameters
 import { listNotebooks, NotebookError } from '../src/notebooks/run.js';
 import { sliderFigure } from '../src/report/slider.js';
 import { cellId, evaluationCells, reproduction, selectCells, selectSearches } from '../src/reproduction/plan.js';
-import { plannedSummary, type RunRequest } from '../src/runs/executor.js';
+import { plannedSummary, type RunRequest } from '../src/executors/executor.js';
 import { snas } from './helpers/run.js';
 
 interface Cell { cell_type: string; source: string | string[]; metadata: { tags?: string[] }; outputs?: { data?: Record<string, unknown>; text?: string | string[] }[] }

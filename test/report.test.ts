@@ -46,7 +46,7 @@ test('the results index shows every table under results/tables inline, with its 
   const { mkdtempSync, rmSync, readFileSync } = await import('node:fs');
   const { tmpdir } = await import('node:os');
   const { join } = await import('node:path');
-  const { publishIndex } = await import('../src/notebooks/publish.js');
+  const { publishIndex } = await import('../src/publish/index-page.js');
   const { writeTable } = await import('../src/report/write-table.js');
   const { environmentRecord } = await import('../src/runs/environment.js');
   const { selectBackend } = await import('../src/backends/index.js');

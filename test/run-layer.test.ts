@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import { selectBackend } from '../src/backends/index.js';
 import { configAtScale, readYaml } from '../src/config/load.js';
 import { CheckpointError } from '../src/runs/checkpoint.js';
-import { runsTable, selectRuns } from '../src/runs/table.js';
+import { runsTable, selectRuns } from '../src/results/table.js';
 import { epochBands, finalStats, lastEpochs, meanRunSeconds } from '../src/report/run-stats.js';
 import { runSearch } from '../src/search/run.js';
 import { mean, std } from '../src/util/stats.js';

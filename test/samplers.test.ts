@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../src/backends/index.js';
 import { RELEASED_SCHEDULE, TemperatureSchema, concreteLogDensity, concreteSample, scheduleText, straightThrough, temperature } from '../src/samplers/index.js';
 import { softmax } from '../src/space/sample.js';
-import { argmaxFrequencies, densityMass } from '../src/samplers/concrete-stats.js';
+import { argmaxFrequencies, densityMass } from '../src/probes/concrete-stats.js';
 
 await selectBackend({ log: () => {} });
 

@@ -12,9 +12,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { configAtScale, readYaml } from '../src/config/load.js';
-import type { RunRequest } from '../src/runs/executor.js';
-import { acquireLock, releaseLock } from '../src/runs/lock.js';
-import { SlurmExecutor, slurmOptions } from '../src/runs/slurm-executor.js';
+import type { RunRequest } from '../src/executors/executor.js';
+import { acquireLock, releaseLock } from '../src/executors/lock.js';
+import { SlurmExecutor, slurmOptions } from '../src/executors/slurm.js';
 import { ROOT, snas } from './helpers/run.js';
 import { slurmCluster } from './helpers/slurm.js';
 

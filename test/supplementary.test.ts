@@ -12,12 +12,12 @@ import { unzipSync, zipSync } from 'fflate';
 import { writeFigure } from '../src/report/write-figure.js';
 import { writeTable } from '../src/report/write-table.js';
 import { latexNumber, latexTable, latexText, paperCaption } from '../src/report/latex-table.js';
-import { buildSupplementary, relativePaths, type BuildResult } from '../src/supplementary/build.js';
-import { checkSupplementary } from '../src/supplementary/check.js';
-import { linkTarget, pageLinks } from '../src/supplementary/links.js';
-import { MANIFEST, manifestText } from '../src/supplementary/manifest.js';
-import { readFolder } from '../src/supplementary/archive.js';
-import { MATHJAX, PLOTLY } from '../src/notebooks/assets.js';
+import { buildSupplementary, relativePaths, type BuildResult } from '../src/publish/build.js';
+import { checkSupplementary } from '../src/publish/check.js';
+import { linkTarget, pageLinks } from '../src/publish/links.js';
+import { MANIFEST, manifestText } from '../src/publish/manifest.js';
+import { readFolder } from '../src/publish/archive.js';
+import { MATHJAX, PLOTLY } from '../src/publish/assets.js';
 import { snas } from './helpers/run.js';
 
 test('latexText escapes what LaTeX reserves and writes known symbols as maths', () => {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { selectBackend } from '../src/backends/index.js';
 import { runSearch } from '../src/search/run.js';
-import { defaultWorkers, LocalExecutor } from '../src/runs/local-executor.js';
+import { defaultWorkers, LocalExecutor } from '../src/executors/local.js';
 import { runAction } from '../src/runs/reuse.js';
 import { readSweep, sweepJobs, type SweepJob } from '../src/search/sweep.js';
 import { ROOT } from './helpers/run.js';

@@ -1,9 +1,9 @@
 // The flags that choose where many runs go (`snas sweep`, `snas reproduce`): --executor and,
 // for Slurm, the resources of each job over configs/slurm.yaml.
-import { EXECUTORS, makeExecutor, type ExecutorChoice } from '../runs/default-executor.js';
-import type { Executor } from '../runs/executor.js';
-import { defaultWorkers } from '../runs/local-executor.js';
-import type { SlurmOptions } from '../runs/slurm-executor.js';
+import { EXECUTORS, makeExecutor, type ExecutorChoice } from '../executors/select.js';
+import type { Executor } from '../executors/executor.js';
+import { defaultWorkers } from '../executors/local.js';
+import type { SlurmOptions } from '../executors/slurm.js';
 import { positiveInt } from './command.js';
 import { UsageError } from './usage.js';
 

@@ -2,7 +2,7 @@
 import { BackendError } from '../backends/index.js';
 import { ConfigError } from '../config/load.js';
 import { DataError } from '../data/errors.js';
-import { ArchiveError } from '../supplementary/archive.js';
+import { ArchiveError } from '../publish/archive.js';
 import { NetworkShapeError } from '../networks/reductions.js';
 import { GenotypeError } from '../space/genotype.js';
 import { ScaleError } from '../scale.js';

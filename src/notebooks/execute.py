@@ -91,7 +91,7 @@ class EchoingClient(NotebookClient):
 
 
 def inline_script(path, comment):
-    # src/notebooks/assets.ts finds these comments to link a shared copy instead: keep them as they are.
+    # src/publish/assets.ts finds these comments to link a shared copy instead: keep them as they are.
     with open(path, encoding="utf-8") as f:
         source = f.read().replace("</script", "<\\/script")
     return f"<script type=\"text/javascript\">/* {comment} */\n{source}\n</script>\n"

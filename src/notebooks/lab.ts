@@ -9,7 +9,7 @@ import { createServer } from 'node:net';
 import { homedir } from 'node:os';
 import { basename, delimiter, join, relative } from 'node:path';
 import { SCALES, SCALE_ENV, type Scale } from '../scale.js';
-import { resultsDir } from '../runs/paths.js';
+import { resultsDir } from '../results/paths.js';
 import { projectRoot } from '../util/root.js';
 import { jupyterPython, NotebookError, resolveNotebooks } from './run.js';
 

@@ -3,22 +3,16 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, delimiter, dirname, join, relative, resolve } from 'node:path';
-import { exportFigures } from '../report/export-static.js';
-import { MATHJAX, PLOTLY } from './assets.js';
+import { exportFigures } from '../publish/export-static.js';
+import { MATHJAX, PLOTLY } from '../publish/assets.js';
+import type { PublishedNotebook } from '../publish/index-page.js';
 import { SCALE_ENV, type Scale } from '../scale.js';
 import { projectRoot } from '../util/root.js';
 import { checkParameters, injectedSource, notebookParameters, type ParameterValues } from './parameters.js';
 
-export interface NotebookResult {
-  name: string;
-  /** The scale it ran at. */
+/** A notebook rendered by the runner: what the index page records, with its scale and parameters typed. */
+export interface NotebookResult extends PublishedNotebook {
   scale?: Scale;
-  ok: boolean;
-  seconds: number;
-  ipynb?: string;
-  html?: string;
-  htmlBytes?: number;
-  /** The parameters given to it (-p / -f), as injected. */
   parameters?: ParameterValues;
 }
 

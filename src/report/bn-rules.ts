@@ -5,7 +5,7 @@
 // moves from one epoch to the next under each, which is where a lag of the running averages
 // behind the weights shows (the training accuracy moves little between late epochs).
 import type { DataFrame } from 'danfojs-node';
-import { rowsWhere } from '../runs/table.js';
+import { rowsWhere } from '../results/table.js';
 import { col, finalStats } from './run-stats.js';
 import type { Row } from './table.js';
 

@@ -9,7 +9,7 @@
 // when the reverse difference does, and otherwise "not shown at this scale" (so too with fewer
 // than two seeds on either side: one run has no spread to compare with).
 import type { DataFrame } from 'danfojs-node';
-import { selectRuns } from '../runs/table.js';
+import { selectRuns } from '../results/table.js';
 import { mean, std } from '../util/stats.js';
 import { finalPerRun, perRunAt } from './run-stats.js';
 import type { Row } from './table.js';

@@ -6,7 +6,7 @@
 // the steps of training the average op weight received ("op-steps"), summed over the epochs
 // with each epoch's `steps`.
 import type { DataFrame } from 'danfojs-node';
-import { rowsWhere } from '../runs/table.js';
+import { rowsWhere } from '../results/table.js';
 import { col, epochBands, finalStats } from './run-stats.js';
 import type { Row } from './table.js';
 

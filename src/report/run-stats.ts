@@ -1,9 +1,9 @@
-// Statistics over seeds from the runs table (src/runs/table.ts), with danfo: each run's last
+// Statistics over seeds from the runs table (src/results/table.ts), with danfo: each run's last
 // epoch, mean and standard deviation (n - 1) of a metric per group, per-epoch bands (mean,
 // lowest and highest seed), and each run's total seconds. Tables 1 and 2, the claims, the
 // ablation summary and the band figures are computed from these.
 import type { DataFrame } from 'danfojs-node';
-import { rowsWhere } from '../runs/table.js';
+import { rowsWhere } from '../results/table.js';
 import type { Band } from './band-figure.js';
 
 type Value = string | number;

@@ -1,11 +1,11 @@
 // Writes a figure under the results folder: RESULTS/figures/NAME.json (the plotly spec, from
-// which the static NAME.svg is exported when the results are published, src/report/export-static.ts, with NAME.pdf)
+// which the static NAME.svg is exported when the results are published, src/publish/export-static.ts, with NAME.pdf)
 // and NAME.html, an interactive page that opens offline with figures/plotly.min.js beside it.
 import { copyFileSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { escapeHtml } from './table.js';
 import { figureHtml, type Figure } from './figure.js';
-import { resultsDir } from '../runs/paths.js';
+import { resultsDir } from '../results/paths.js';
 import { writeAtomic } from '../util/files.js';
 import { projectRoot } from '../util/root.js';
 

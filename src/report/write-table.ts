@@ -1,6 +1,6 @@
 // Writes a table as CSV, Markdown and LaTeX under the results folder (results/tables/NAME.{csv,md,tex}).
 import { join } from 'node:path';
-import { resultsDir } from '../runs/paths.js';
+import { resultsDir } from '../results/paths.js';
 import { csvText } from '../util/csv.js';
 import { writeAtomic } from '../util/files.js';
 import { latexTable } from './latex-table.js';

@@ -5,7 +5,7 @@
 import { basename, extname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { ConfigError, describeIssues, readYaml } from '../config/load.js';
-import type { RunRequest } from '../runs/executor.js';
+import type { RunRequest } from '../executors/executor.js';
 import { SCALES, type Scale } from '../scale.js';
 import { searchRequests, searchRunDir } from '../search/requests.js';
 import { readSweep, sweepJobs, type SweepJob } from '../search/sweep.js';

@@ -1,9 +1,9 @@
-// One search config over seeds as run requests for an executor (src/runs/executor.ts): each
+// One search config over seeds as run requests for an executor (src/executors/executor.ts): each
 // seed in RESULTS/runs/search/NAME-SCALE-seedS, the same place `snas search` writes, so a
 // finished CLI run is reused.
 import { readSearchConfig } from '../config/read.js';
-import type { RunRequest } from '../runs/executor.js';
-import { runsDir } from '../runs/paths.js';
+import type { RunRequest } from '../executors/executor.js';
+import { runsDir } from '../results/paths.js';
 import type { Scale } from '../scale.js';
 
 /** Where a search run of config NAME goes by default (`snas search` and the notebooks). */

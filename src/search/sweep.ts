@@ -1,14 +1,14 @@
 // A sweep: one search config with one key varied over named values, times seeds (e.g. the
 // temperature ablation, configs/sweeps/temperature.yaml). Each (value, seed) is a search run
-// request in RESULTS/runs/sweeps/NAME-SCALE/VALUE-seedS for an executor (src/runs/executor.ts):
+// request in RESULTS/runs/sweeps/NAME-SCALE/VALUE-seedS for an executor (src/executors/executor.ts):
 // a finished run with the same config is skipped, an unfinished one resumed, a changed one
 // started over.
 import { basename, extname, join } from 'node:path';
 import { z } from 'zod';
 import { ConfigError, configAtScale, deepMerge, describeIssues, parseConfig, readYaml } from '../config/load.js';
 import type { Config } from '../config/schema.js';
-import type { RunRequest } from '../runs/executor.js';
-import { runsDir } from '../runs/paths.js';
+import type { RunRequest } from '../executors/executor.js';
+import { runsDir } from '../results/paths.js';
 import { SCALES, type Scale } from '../scale.js';
 import { projectRoot } from '../util/root.js';
 

@@ -70,7 +70,7 @@ export class SearchCell extends Module {
 
   /**
    * The cell's states: its two preprocessed inputs, then nodes 2..5. `atNode`, when given, may
-   * replace each intermediate node's state as it is made (src/search/credit.ts adds a zero
+   * replace each intermediate node's state as it is made (src/probes/credit.ts adds a zero
    * there to read dL/dx_j).
    */
   nodeStates(

@@ -1,5 +1,5 @@
 // The random-search baseline's cells: genotypes drawn uniformly from DARTS' discrete space.
-import { runsDir } from '../runs/paths.js';
+import { runsDir } from '../results/paths.js';
 import { genotypeToData } from '../space/genotype.js';
 import { randomCell } from '../space/sample.js';
 import { writeAtomic } from '../util/files.js';

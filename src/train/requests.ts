@@ -1,9 +1,9 @@
-// One genotype trained over seeds as run requests for an executor (src/runs/executor.ts): each
+// One genotype trained over seeds as run requests for an executor (src/executors/executor.ts): each
 // seed in RESULTS/runs/train/CONFIG-LABEL-SCALE-seedS, where `snas train` writes.
 import { basename } from 'node:path';
 import { readTrainConfig } from '../config/read.js';
-import type { RunRequest } from '../runs/executor.js';
-import { runsDir } from '../runs/paths.js';
+import type { RunRequest } from '../executors/executor.js';
+import { runsDir } from '../results/paths.js';
 import type { Scale } from '../scale.js';
 import { genotypeLabel } from './run.js';
 

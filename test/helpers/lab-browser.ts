@@ -2,7 +2,7 @@
 // wait for its kernel, Run All from the Cell menu, wait until every cell has run, and read what
 // the page shows. Used by test/lab.test.ts and test/helpers/lab-timing.ts.
 import type { Browser, Page } from 'playwright-core';
-import { CHROMIUM_FLAGS } from '../../src/report/export-static.js';
+import { CHROMIUM_FLAGS } from '../../src/publish/export-static.js';
 import { chromiumBinary } from '../../src/runs/environment.js';
 
 

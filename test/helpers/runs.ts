@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { DataFrame } from 'danfojs-node';
 import { stringify } from 'yaml';
 import { RunDir, FILES } from '../../src/runs/dir.js';
-import { runsTable } from '../../src/runs/table.js';
+import { runsTable } from '../../src/results/table.js';
 import { csvText } from '../../src/util/csv.js';
 
 export interface SyntheticRun {

@@ -1,7 +1,7 @@
 // snas notebooks: execute notebooks headless and render them.
 import { dirname, join, resolve } from 'node:path';
 import { selectBackend } from '../../backends/index.js';
-import { recordNotebooks } from '../../notebooks/publish.js';
+import { recordNotebooks } from '../../publish/index-page.js';
 import { environmentRecord } from '../../runs/environment.js';
 import { parsePairs, readParametersFile } from '../../notebooks/parameters.js';
 import { runNotebooks, staticFigures, type GivenParameters } from '../../notebooks/run.js';

@@ -1,7 +1,7 @@
 // snas publish: the supplementary material of a results folder, and its check.
 import { join, resolve } from 'node:path';
-import { buildSupplementary } from '../../supplementary/build.js';
-import { checkSupplementary, reportLines } from '../../supplementary/check.js';
+import { buildSupplementary } from '../../publish/build.js';
+import { checkSupplementary, reportLines } from '../../publish/check.js';
 import { projectRoot } from '../../util/root.js';
 import { EXIT, UsageError } from '../usage.js';
 import { help, parse, type Command } from '../command.js';

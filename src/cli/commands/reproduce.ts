@@ -1,9 +1,9 @@
 // snas reproduce: every notebook at a scale, published as results/.
 import { join, resolve } from 'node:path';
 import { selectBackend } from '../../backends/index.js';
-import { publishIndex } from '../../notebooks/publish.js';
-import { buildSupplementary } from '../../supplementary/build.js';
-import { reportLines } from '../../supplementary/check.js';
+import { publishIndex } from '../../publish/index-page.js';
+import { buildSupplementary } from '../../publish/build.js';
+import { reportLines } from '../../publish/check.js';
 import { runNotebooks, staticFigures } from '../../notebooks/run.js';
 import { environmentRecord } from '../../runs/environment.js';
 import { projectRoot } from '../../util/root.js';

@@ -2,15 +2,15 @@
 // belongs in) and leaves each directory holding a finished run. The run directory is the only
 // channel between a run and whoever asked for it: a finished run with the same config is
 // skipped, an unfinished one resumed, a changed one started over (runAction). The local
-// executor runs child processes on this machine (local-executor.ts); another executor (a
+// executor runs child processes on this machine (local.ts); another executor (a
 // cluster's scheduler) implements the same interface.
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import type { Scale } from '../scale.js';
 import { writeAtomic } from '../util/files.js';
 import { projectRoot } from '../util/root.js';
-import { FILES, RunDir } from './dir.js';
-import { runAction, type RunAction } from './reuse.js';
+import { FILES, RunDir } from '../runs/dir.js';
+import { runAction, type RunAction } from '../runs/reuse.js';
 
 export interface RunRequest {
   /** The snas subcommand that runs it. */

@@ -9,7 +9,7 @@ import { basename, join, relative } from 'node:path';
 import type { DataFrame } from 'danfojs-node';
 import { parse } from 'yaml';
 import { parseCsv } from '../util/csv.js';
-import { FILES, RunDir, RunDirError } from './dir.js';
+import { FILES, RunDir, RunDirError } from '../runs/dir.js';
 
 /** The columns that identify a run, in the order the table shows them. */
 export const RUN_COLUMNS = ['run', 'kind', 'config', 'method', 'genotype', 'seed', 'scale', 'backend', 'status'] as const;

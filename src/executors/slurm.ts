@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { ConfigError, describeIssues, readYaml } from '../config/load.js';
 import { projectRoot } from '../util/root.js';
-import { RunDir } from './dir.js';
+import { RunDir } from '../runs/dir.js';
 import { countActions, plannedActions, runCommand, type Executor, type RunCounts, type RunRequest } from './executor.js';
 import { acquireLock, lockHolder, noteLockJob, releaseLock } from './lock.js';
 

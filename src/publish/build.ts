@@ -9,10 +9,10 @@
 // names no folder of the machine that built it; the results folder itself is left as it is.
 import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
-import { ASSETS, linkAssets, linkFigurePage, PLOTLY } from '../notebooks/assets.js';
-import { indexPage, readPublication, type Publication } from '../notebooks/publish.js';
-import { exportFigures } from '../report/export-static.js';
-import { figuresTex, tablesTex } from '../report/latex-inputs.js';
+import { ASSETS, linkAssets, linkFigurePage, PLOTLY } from './assets.js';
+import { indexPage, readPublication, type Publication } from './index-page.js';
+import { exportFigures } from './export-static.js';
+import { figuresTex, tablesTex } from './latex-inputs.js';
 import { latexTable } from '../report/latex-table.js';
 import { parseCsv } from '../util/csv.js';
 import { projectRoot } from '../util/root.js';

@@ -2,7 +2,7 @@
 // frequencies against softmax(log alpha), the density's mass over the simplex, and how close
 // samples come to one-hot as the temperature falls.
 import * as tf from '@tensorflow/tfjs';
-import { concreteLogDensity, concreteSample } from './concrete.js';
+import { concreteLogDensity, concreteSample } from '../samplers/concrete.js';
 
 /** `n` copies of one row, as a [n, ops] tensor. */
 function repeatRow(row: number[], n: number): tf.Tensor2D {

@@ -3,8 +3,8 @@
 // --executor` reaches the notebooks; SNAS_SLURM carries its Slurm flags as JSON).
 import { ConfigError } from '../config/load.js';
 import type { Executor } from './executor.js';
-import { LocalExecutor } from './local-executor.js';
-import { SlurmExecutor, slurmOptions, type SlurmOptions } from './slurm-executor.js';
+import { LocalExecutor } from './local.js';
+import { SlurmExecutor, slurmOptions, type SlurmOptions } from './slurm.js';
 
 export const EXECUTORS = ['local', 'slurm'] as const;
 export type ExecutorName = (typeof EXECUTORS)[number];

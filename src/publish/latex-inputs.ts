@@ -1,7 +1,7 @@
 // tables.tex and figures.tex: one file each that a paper \input's to include every table
 // (tables/NAME.tex) and every figure (figures/NAME.pdf) of a published results folder.
 // \snasdir is where that folder sits relative to the paper's main file ('.' unless defined first).
-import { latexText } from './latex-table.js';
+import { latexText } from '../report/latex-table.js';
 
 const PREAMBLE = (what: string) => [
   `% ${what} of a snas-lab results folder, written by \`snas publish\`: regenerate rather than edit.`,

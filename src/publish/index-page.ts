@@ -6,13 +6,26 @@ import type { EnvironmentRecord } from '../runs/environment.js';
 import { escapeHtml, tableHtml } from '../report/table.js';
 import { parseCsv } from '../util/csv.js';
 import { writeAtomic } from '../util/files.js';
-import type { NotebookResult } from './run.js';
+
+/** What the index page and run.json record of one rendered notebook. */
+export interface PublishedNotebook {
+  name: string;
+  /** The scale it ran at. */
+  scale?: string;
+  ok: boolean;
+  seconds: number;
+  ipynb?: string;
+  html?: string;
+  htmlBytes?: number;
+  /** The parameters given to it (-p / -f), as injected. */
+  parameters?: Record<string, unknown>;
+}
 
 export interface Publication {
   scale: string;
   started: string;
   seconds: number;
-  notebooks: NotebookResult[];
+  notebooks: PublishedNotebook[];
   environment: EnvironmentRecord;
 }
 
@@ -35,7 +48,7 @@ export function publishIndex(resultsDir: string, pub: Publication): void {
  * index.html: each replaces the entry of the same name, the rest of the publication is kept; a
  * folder without one gets a publication of these notebooks alone.
  */
-export function recordNotebooks(resultsDir: string, scale: string, results: NotebookResult[], environment: () => EnvironmentRecord): void {
+export function recordNotebooks(resultsDir: string, scale: string, results: PublishedNotebook[], environment: () => EnvironmentRecord): void {
   const now = new Date().toISOString();
   const seconds = results.reduce((t, r) => t + r.seconds, 0);
   if (!existsSync(join(resultsDir, 'run.json'))) {

@@ -7,8 +7,8 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeAtomic, writeAtomicBytes } from '../util/files.js';
 import { chromiumBinary } from '../runs/environment.js';
-import { withDefaults } from './figure.js';
-import { plotlySource, type StoredFigure } from './write-figure.js';
+import { withDefaults } from '../report/figure.js';
+import { plotlySource, type StoredFigure } from '../report/write-figure.js';
 
 export class BrowserError extends Error {}
 
