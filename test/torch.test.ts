@@ -19,6 +19,7 @@ import { Init } from '../src/nn/module.js';
 import { Pool, SepConv } from '../src/space/ops.js';
 import { SearchNetwork } from '../src/networks/search.js';
 import * as ops from '../src/ops/index.js';
+import { FUSED, FUSED_KERNELS } from '../src/ops/fused-kernels.js';
 
 let reason = '';
 const available = (() => {
@@ -67,9 +68,10 @@ async function keepingBackend<T>(backend: string | undefined, body: () => Promis
 test('every kernel of the torch backend matches the cpu backend (forward and gradient)', { skip }, async (t) => {
   const cases = torchCases();
   // SnasSgdStep writes into its inputs, which the case runner cannot express: its own test is below.
-  const covered = new Set([...cases.flatMap((c) => c.kernels), 'SnasSgdStep']);
+  const covered = new Set([...cases.flatMap((c) => c.kernels), FUSED.sgdStep]);
   const registered = tf.getKernelsForBackend(TORCH).map((k) => k.kernelName);
   assert.deepEqual(registered.filter((k) => !covered.has(k)), [], 'kernels without a test case');
+  assert.deepEqual(FUSED_KERNELS.filter((k) => !registered.includes(k)), [], 'fused kernels the ops call that torch does not register');
   await keepingBackend(undefined, async () => {
     for (const c of cases) {
       await t.test(c.name, async () => {
@@ -153,7 +155,7 @@ async function inferenceLogits(backend: string): Promise<{ logits: Float32Array;
 test('a small supernet in inference mode on torch (the fused inference blocks) matches cpu (the layer-by-layer ops): logits within 1e-4', { skip }, () => keepingBackend(undefined, async () => {
   const want = await inferenceLogits('cpu');
   const got = await inferenceLogits(TORCH);
-  for (const k of ['SnasSepBlockInfer', 'SnasPoolBlockInfer']) assert.ok(got.kernels.includes(k), `${k} ran on torch (ran: ${[...new Set(got.kernels)].join(', ')})`);
+  for (const k of [FUSED.sepBlockInfer, FUSED.poolBlockInfer]) assert.ok(got.kernels.includes(k), `${k} ran on torch (ran: ${[...new Set(got.kernels)].join(', ')})`);
   const err = scaledError(Array.from(got.logits), Array.from(want.logits));
   assert.ok(err < 1e-4, `logits differ by ${err.toExponential(2)}`);
 }));

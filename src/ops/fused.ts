@@ -3,6 +3,7 @@
 // the ops in this folder use their portable definitions; both are tested against each other.
 import * as tf from '@tensorflow/tfjs';
 import { withGradient } from './custom.js';
+import { FUSED } from './fused-kernels.js';
 import type { Moments, RunningStats } from './norm.js';
 
 const available = new Map<string, boolean>();
@@ -12,7 +13,7 @@ export function hasFusedKernels(): boolean {
   const backend = tf.getBackend();
   let has = available.get(backend);
   if (has === undefined) {
-    has = tf.getKernel('SnasConv', backend) != null;
+    has = tf.getKernel(FUSED.conv, backend) != null;
     available.set(backend, has);
   }
   return has;
@@ -35,8 +36,8 @@ export function fusedConv(x: tf.Tensor4D, w: tf.Tensor4D, attrs: FusedConvOption
   return withGradient<tf.Tensor4D>([x, w], ([xi, wi], save) => {
     save([xi!, wi!]);
     return {
-      value: run('SnasConv', { x: xi!, w: wi! }, attrs),
-      gradFunc: (dy, [xs, ws]) => run('SnasConvBackward', { dy, x: xs!, w: ws! }, attrs),
+      value: run(FUSED.conv, { x: xi!, w: wi! }, attrs),
+      gradFunc: (dy, [xs, ws]) => run(FUSED.convBackward, { dy, x: xs!, w: ws! }, attrs),
     };
   });
 }
@@ -45,11 +46,11 @@ export function fusedConv(x: tf.Tensor4D, w: tf.Tensor4D, attrs: FusedConvOption
 export function fusedMaxPool(x: tf.Tensor4D, k: number, stride: number, pad: number): tf.Tensor4D {
   const attrs = { k, stride, pad };
   return withGradient<tf.Tensor4D>([x], ([xi], save) => {
-    const [y, indices] = run('SnasMaxPool', { x: xi! }, attrs) as tf.Tensor[];
+    const [y, indices] = run(FUSED.maxPool, { x: xi! }, attrs) as tf.Tensor[];
     save([xi!, indices!]);
     return {
       value: y as tf.Tensor4D,
-      gradFunc: (dy, [xs, idx]) => run('SnasMaxPoolBackward', { dy, x: xs!, indices: idx! }, attrs),
+      gradFunc: (dy, [xs, idx]) => run(FUSED.maxPoolBackward, { dy, x: xs!, indices: idx! }, attrs),
     };
   });
 }
@@ -60,8 +61,8 @@ export function fusedAvgPool(x: tf.Tensor4D, k: number, stride: number, pad: num
   return withGradient<tf.Tensor4D>([x], ([xi], save) => {
     save([xi!]);
     return {
-      value: run('SnasAvgPool', { x: xi! }, attrs),
-      gradFunc: (dy, [xs]) => run('SnasAvgPoolBackward', { dy, x: xs! }, attrs),
+      value: run(FUSED.avgPool, { x: xi! }, attrs),
+      gradFunc: (dy, [xs]) => run(FUSED.avgPoolBackward, { dy, x: xs! }, attrs),
     };
   });
 }
@@ -78,11 +79,11 @@ export function fusedBatchNormTrain(x: tf.Tensor4D, eps: number, running?: Runni
   }
   return withGradient<tf.Tensor4D>([x], ([xi], save) => {
     const stats: Record<string, tf.Tensor> = running ? { runningMean: running.mean, runningVar: running.variance } : {};
-    const [y, invstd] = run('SnasBatchNormTrain', { x: xi!, ...stats }, attrs) as tf.Tensor[];
+    const [y, invstd] = run(FUSED.batchNormTrain, { x: xi!, ...stats }, attrs) as tf.Tensor[];
     save([y!, invstd!]);
     return {
       value: y as tf.Tensor4D,
-      gradFunc: (dy, [ys, s]) => run('SnasBatchNormTrainBackward', { dy, y: ys!, invstd: s! }),
+      gradFunc: (dy, [ys, s]) => run(FUSED.batchNormTrainBackward, { dy, y: ys!, invstd: s! }),
     };
   });
 }
@@ -107,19 +108,19 @@ export function fusedSepBlock(x: tf.Tensor4D, wd: tf.Tensor4D, wp: tf.Tensor4D, 
   }
   return withGradient<tf.Tensor4D>([x, wd, wp], ([xi, wdi, wpi], save) => {
     const stats: Record<string, tf.Tensor> = running ? { runningMean: running.mean, runningVar: running.variance } : {};
-    const [y, d, invstd] = run('SnasSepBlock', { x: xi!, wd: wdi!, wp: wpi!, ...stats }, attrs) as tf.Tensor[];
+    const [y, d, invstd] = run(FUSED.sepBlock, { x: xi!, wd: wdi!, wp: wpi!, ...stats }, attrs) as tf.Tensor[];
     save([xi!, d!, y!, invstd!, wdi!, wpi!]);
     return {
       value: y as tf.Tensor4D,
       gradFunc: (dy, [xs, ds, ys, s, wds, wps]) =>
-        run('SnasSepBlockBackward', { dy, x: xs!, d: ds!, y: ys!, invstd: s!, wd: wds!, wp: wps! }, attrs),
+        run(FUSED.sepBlockBackward, { dy, x: xs!, d: ds!, y: ys!, invstd: s!, wd: wds!, wp: wps! }, attrs),
     };
   });
 }
 
 /** fusedSepBlock in inference mode: BN with the running statistics, which stay as they are. Evaluation only: it has no gradient. */
 export function fusedSepBlockInfer(x: tf.Tensor4D, wd: tf.Tensor4D, wp: tf.Tensor4D, opts: FusedSepBlockOptions, moments: Moments): tf.Tensor4D {
-  return run('SnasSepBlockInfer', { x, wd, wp, runningMean: moments.mean, runningVar: moments.variance }, opts);
+  return run(FUSED.sepBlockInfer, { x, wd, wp, runningMean: moments.mean, runningVar: moments.variance }, opts);
 }
 
 /** BN(k x k max or average pooling) in training mode without affine parameters (average: padding excluded), one native call each way. */
@@ -131,18 +132,18 @@ export function fusedPoolBlock(x: tf.Tensor4D, kind: 'max' | 'avg', k: number, s
   }
   return withGradient<tf.Tensor4D>([x], ([xi], save) => {
     const stats: Record<string, tf.Tensor> = running ? { runningMean: running.mean, runningVar: running.variance } : {};
-    const [y, invstd, indices] = run('SnasPoolBlock', { x: xi!, ...stats }, attrs) as tf.Tensor[];
+    const [y, invstd, indices] = run(FUSED.poolBlock, { x: xi!, ...stats }, attrs) as tf.Tensor[];
     save(indices ? [xi!, y!, invstd!, indices] : [xi!, y!, invstd!]);
     return {
       value: y as tf.Tensor4D,
-      gradFunc: (dy, [xs, ys, s, idx]) => run('SnasPoolBlockBackward', { dy, x: xs!, y: ys!, invstd: s!, ...(idx ? { indices: idx } : {}) }, attrs),
+      gradFunc: (dy, [xs, ys, s, idx]) => run(FUSED.poolBlockBackward, { dy, x: xs!, y: ys!, invstd: s!, ...(idx ? { indices: idx } : {}) }, attrs),
     };
   });
 }
 
 /** fusedPoolBlock in inference mode: BN with the running statistics, which stay as they are. Evaluation only: it has no gradient. */
 export function fusedPoolBlockInfer(x: tf.Tensor4D, kind: 'max' | 'avg', k: number, stride: number, pad: number, eps: number, moments: Moments): tf.Tensor4D {
-  return run('SnasPoolBlockInfer', { x, runningMean: moments.mean, runningVar: moments.variance }, { max: kind === 'max', k, stride, pad, eps });
+  return run(FUSED.poolBlockInfer, { x, runningMean: moments.mean, runningVar: moments.variance }, { max: kind === 'max', k, stride, pad, eps });
 }
 
 /** ReLU whose gradient is one kernel (tfjs' is step, cast and multiply). */
@@ -150,7 +151,7 @@ export function fusedRelu<T extends tf.Tensor>(x: T): T {
   return withGradient<T>([x], ([xi], save) => {
     const y = tf.relu(xi!) as T;
     save([y]);
-    return { value: y, gradFunc: (dy, [ys]) => run('SnasReluBackward', { dy, y: ys! }) };
+    return { value: y, gradFunc: (dy, [ys]) => run(FUSED.reluBackward, { dy, y: ys! }) };
   });
 }
 
@@ -160,9 +161,9 @@ export function fusedWeightedSum(xs: tf.Tensor4D[], w: tf.Tensor1D): tf.Tensor4D
     const named = (parts: tf.Tensor[]) => Object.fromEntries(parts.map((t, k) => [`x${k}`, t]));
     save([wi!, ...xi]);
     return {
-      value: run('SnasWeightedSum', { w: wi!, ...named(xi) }),
+      value: run(FUSED.weightedSum, { w: wi!, ...named(xi) }),
       gradFunc: (dy, [ws, ...xsaved]) => {
-        const grads = run('SnasWeightedSumBackward', { dy, w: ws!, ...named(xsaved) }) as tf.Tensor[];
+        const grads = run(FUSED.weightedSumBackward, { dy, w: ws!, ...named(xsaved) }) as tf.Tensor[];
         return [grads[grads.length - 1]!, ...grads.slice(0, -1)];
       },
     };
@@ -194,7 +195,7 @@ export function fusedSgdStep(params: tf.Variable[], grads: tf.Tensor[], buffers:
     inputs[`g${i}`] = grads[i]!;
     inputs[`v${i}`] = buffers[i]!;
   });
-  return run('SnasSgdStep', inputs, opts) as tf.Scalar;
+  return run(FUSED.sgdStep, inputs, opts) as tf.Scalar;
 }
 
 /** Gives `v` storage that no other tensor shares (a copy, when the backend counts other users). */

@@ -3,6 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 import * as ops from '../../src/ops/index.js';
 import type { Case, Domain } from './backend-compare.js';
+import { FUSED } from '../../src/ops/fused-kernels.js';
 
 const MAP = [2, 8, 8, 8];
 
@@ -134,30 +135,30 @@ function convolutions(): Case[] {
 function fused(): Case[] {
   const x = { shape: MAP };
   return [
-    { name: 'conv2d 3x3 stride 2 (fused)', kernels: ['SnasConv', 'SnasConvBackward'], inputs: [x, { shape: [3, 3, 8, 6] }], f: (a, w) => ops.conv2d(a as tf.Tensor4D, w as tf.Tensor4D, { stride: 2, pad: 1 }), grad: true },
-    { name: 'pointwise 1x1 (fused)', kernels: ['SnasConv', 'SnasConvBackward'], inputs: [x, { shape: [1, 1, 8, 8] }], f: (a, w) => ops.pointwiseConv(a as tf.Tensor4D, w as tf.Tensor4D), grad: true },
-    { name: 'depthwise 5x5 dilation 2 stride 2 (dil_conv_5x5 reduce, fused)', kernels: ['SnasConv', 'SnasConvBackward'], inputs: [x, { shape: [5, 5, 8, 1] }], f: (a, w) => ops.depthwiseConv2d(a as tf.Tensor4D, w as tf.Tensor4D, { stride: 2, pad: 4, dilation: 2 }), grad: true },
-    { name: 'depthwise 3x3 (sep_conv_3x3, fused)', kernels: ['SnasConv', 'SnasConvBackward'], inputs: [x, { shape: [3, 3, 8, 1] }], f: (a, w) => ops.depthwiseConv2d(a as tf.Tensor4D, w as tf.Tensor4D, { pad: 1 }), grad: true },
-    { name: 'max_pool_3x3 stride 1 and 2 (fused)', kernels: ['SnasMaxPool', 'SnasMaxPoolBackward'], inputs: [x], f: (a) => [ops.maxPool3x3(a as tf.Tensor4D, 1), ops.maxPool3x3(a as tf.Tensor4D, 2)], grad: true },
-    { name: 'avg_pool_3x3 stride 1 and 2, padding excluded (fused)', kernels: ['SnasAvgPool', 'SnasAvgPoolBackward'], inputs: [x], f: (a) => [ops.avgPool3x3(a as tf.Tensor4D, 1), ops.avgPool3x3(a as tf.Tensor4D, 2)], grad: true },
-    { name: 'batch norm in training mode (fused)', kernels: ['SnasBatchNormTrain', 'SnasBatchNormTrainBackward'], inputs: [x], f: (a) => ops.batchNormTrain(tf.add(tf.mul(a!, 3), 1) as tf.Tensor4D), grad: true },
-    { name: 'relu (fused gradient)', kernels: ['Relu', 'SnasReluBackward'], inputs: [x], f: (a) => ops.relu(a!), grad: true },
-    { name: 'ReLU-depthwise-pointwise-BN block, sep_conv_5x5 stride 2 (fused)', kernels: ['SnasSepBlock', 'SnasSepBlockBackward'], inputs: [x, { shape: [5, 5, 8, 1] }, { shape: [1, 1, 8, 8] }], f: (a, wd, wp) => ops.sepBlock(a as tf.Tensor4D, wd as tf.Tensor4D, wp as tf.Tensor4D, { stride: 2, pad: 2, dilation: 1, eps: ops.BN_EPSILON }), grad: true },
-    { name: 'ReLU-depthwise-pointwise-BN block, dil_conv_3x3 (fused)', kernels: ['SnasSepBlock', 'SnasSepBlockBackward'], inputs: [x, { shape: [3, 3, 8, 1] }, { shape: [1, 1, 8, 8] }], f: (a, wd, wp) => ops.sepBlock(a as tf.Tensor4D, wd as tf.Tensor4D, wp as tf.Tensor4D, { stride: 1, pad: 2, dilation: 2, eps: ops.BN_EPSILON }), grad: true },
-    { name: 'max pool 3x3 stride 2 then BN (fused)', kernels: ['SnasPoolBlock', 'SnasPoolBlockBackward'], inputs: [x], f: (a) => ops.poolBlock(a as tf.Tensor4D, 'max', 2, ops.BN_EPSILON), grad: true },
-    { name: 'avg pool 3x3 then BN (fused)', kernels: ['SnasPoolBlock', 'SnasPoolBlockBackward'], inputs: [x], f: (a) => ops.poolBlock(a as tf.Tensor4D, 'avg', 1, ops.BN_EPSILON), grad: true },
-    { name: 'the sep block in inference mode, sep_conv_5x5 stride 2 and dil_conv_3x3 (fused)', kernels: ['SnasSepBlockInfer'], inputs: [x, { shape: [5, 5, 8, 1] }, { shape: [1, 1, 8, 8] }, { shape: [3, 3, 8, 1] }, { shape: [8] }, { shape: [8] }],
+    { name: 'conv2d 3x3 stride 2 (fused)', kernels: [FUSED.conv, FUSED.convBackward], inputs: [x, { shape: [3, 3, 8, 6] }], f: (a, w) => ops.conv2d(a as tf.Tensor4D, w as tf.Tensor4D, { stride: 2, pad: 1 }), grad: true },
+    { name: 'pointwise 1x1 (fused)', kernels: [FUSED.conv, FUSED.convBackward], inputs: [x, { shape: [1, 1, 8, 8] }], f: (a, w) => ops.pointwiseConv(a as tf.Tensor4D, w as tf.Tensor4D), grad: true },
+    { name: 'depthwise 5x5 dilation 2 stride 2 (dil_conv_5x5 reduce, fused)', kernels: [FUSED.conv, FUSED.convBackward], inputs: [x, { shape: [5, 5, 8, 1] }], f: (a, w) => ops.depthwiseConv2d(a as tf.Tensor4D, w as tf.Tensor4D, { stride: 2, pad: 4, dilation: 2 }), grad: true },
+    { name: 'depthwise 3x3 (sep_conv_3x3, fused)', kernels: [FUSED.conv, FUSED.convBackward], inputs: [x, { shape: [3, 3, 8, 1] }], f: (a, w) => ops.depthwiseConv2d(a as tf.Tensor4D, w as tf.Tensor4D, { pad: 1 }), grad: true },
+    { name: 'max_pool_3x3 stride 1 and 2 (fused)', kernels: [FUSED.maxPool, FUSED.maxPoolBackward], inputs: [x], f: (a) => [ops.maxPool3x3(a as tf.Tensor4D, 1), ops.maxPool3x3(a as tf.Tensor4D, 2)], grad: true },
+    { name: 'avg_pool_3x3 stride 1 and 2, padding excluded (fused)', kernels: [FUSED.avgPool, FUSED.avgPoolBackward], inputs: [x], f: (a) => [ops.avgPool3x3(a as tf.Tensor4D, 1), ops.avgPool3x3(a as tf.Tensor4D, 2)], grad: true },
+    { name: 'batch norm in training mode (fused)', kernels: [FUSED.batchNormTrain, FUSED.batchNormTrainBackward], inputs: [x], f: (a) => ops.batchNormTrain(tf.add(tf.mul(a!, 3), 1) as tf.Tensor4D), grad: true },
+    { name: 'relu (fused gradient)', kernels: ['Relu', FUSED.reluBackward], inputs: [x], f: (a) => ops.relu(a!), grad: true },
+    { name: 'ReLU-depthwise-pointwise-BN block, sep_conv_5x5 stride 2 (fused)', kernels: [FUSED.sepBlock, FUSED.sepBlockBackward], inputs: [x, { shape: [5, 5, 8, 1] }, { shape: [1, 1, 8, 8] }], f: (a, wd, wp) => ops.sepBlock(a as tf.Tensor4D, wd as tf.Tensor4D, wp as tf.Tensor4D, { stride: 2, pad: 2, dilation: 1, eps: ops.BN_EPSILON }), grad: true },
+    { name: 'ReLU-depthwise-pointwise-BN block, dil_conv_3x3 (fused)', kernels: [FUSED.sepBlock, FUSED.sepBlockBackward], inputs: [x, { shape: [3, 3, 8, 1] }, { shape: [1, 1, 8, 8] }], f: (a, wd, wp) => ops.sepBlock(a as tf.Tensor4D, wd as tf.Tensor4D, wp as tf.Tensor4D, { stride: 1, pad: 2, dilation: 2, eps: ops.BN_EPSILON }), grad: true },
+    { name: 'max pool 3x3 stride 2 then BN (fused)', kernels: [FUSED.poolBlock, FUSED.poolBlockBackward], inputs: [x], f: (a) => ops.poolBlock(a as tf.Tensor4D, 'max', 2, ops.BN_EPSILON), grad: true },
+    { name: 'avg pool 3x3 then BN (fused)', kernels: [FUSED.poolBlock, FUSED.poolBlockBackward], inputs: [x], f: (a) => ops.poolBlock(a as tf.Tensor4D, 'avg', 1, ops.BN_EPSILON), grad: true },
+    { name: 'the sep block in inference mode, sep_conv_5x5 stride 2 and dil_conv_3x3 (fused)', kernels: [FUSED.sepBlockInfer], inputs: [x, { shape: [5, 5, 8, 1] }, { shape: [1, 1, 8, 8] }, { shape: [3, 3, 8, 1] }, { shape: [8] }, { shape: [8] }],
       f: (a, wd, wp, wd3, m, v) => {
         const moments = { mean: m!, variance: tf.add(tf.abs(v!), 0.5) };
         return [ops.sepBlockInfer(a as tf.Tensor4D, wd as tf.Tensor4D, wp as tf.Tensor4D, { stride: 2, pad: 2, dilation: 1, eps: ops.BN_EPSILON }, moments),
           ops.sepBlockInfer(a as tf.Tensor4D, wd3 as tf.Tensor4D, wp as tf.Tensor4D, { stride: 1, pad: 2, dilation: 2, eps: ops.BN_EPSILON }, moments)];
       } },
-    { name: 'the pool blocks in inference mode, max and average, strides 1 and 2 (fused)', kernels: ['SnasPoolBlockInfer'], inputs: [x, { shape: [8] }, { shape: [8] }],
+    { name: 'the pool blocks in inference mode, max and average, strides 1 and 2 (fused)', kernels: [FUSED.poolBlockInfer], inputs: [x, { shape: [8] }, { shape: [8] }],
       f: (a, m, v) => {
         const moments = { mean: m!, variance: tf.add(tf.abs(v!), 0.5) };
         return (['max', 'avg'] as const).flatMap((kind) => [1, 2].map((s) => ops.poolBlockInfer(a as tf.Tensor4D, kind, s, ops.BN_EPSILON, moments)));
       } },
-    { name: 'weighted sum of a mixed edge (fused)', kernels: ['SnasWeightedSum', 'SnasWeightedSumBackward'], inputs: [{ shape: [7] }, x, x, x, x, x, x, x], f: (w, ...xs) => ops.weightedSum(xs as tf.Tensor4D[], w as tf.Tensor1D), grad: true },
+    { name: 'weighted sum of a mixed edge (fused)', kernels: [FUSED.weightedSum, FUSED.weightedSumBackward], inputs: [{ shape: [7] }, x, x, x, x, x, x, x], f: (w, ...xs) => ops.weightedSum(xs as tf.Tensor4D[], w as tf.Tensor1D), grad: true },
   ];
 }
 
