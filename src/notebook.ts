@@ -52,7 +52,7 @@ export { table2Rows, type MeasuredTraining } from './report/table2.js';
 export { claimRows } from './report/claims.js';
 export { opBudgetRows } from './report/op-budget.js';
 export { bnRuleRows } from './report/bn-rules.js';
-export { ablationReading, ablationRows, type Schedule } from './report/ablation.js';
+export { ablationReading, ablationRows } from './report/ablation.js';
 export { countPublished, table2ParamsRows, table3ComplexityRows, table3Rows } from './report/complexity.js';
 export { anchorRows } from './report/fashion-anchors.js';
 export { sweepSepConvStep } from './bench/sepconv-step.js';

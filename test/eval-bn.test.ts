@@ -13,6 +13,7 @@ import { evalCtx } from '../src/nn/module.js';
 import { SearchNetwork } from '../src/networks/search.js';
 import { runSearch } from '../src/search/run.js';
 import { ROOT } from './helpers/run.js';
+import type { EvalBn } from '../src/nn/module.js';
 
 const backend = await selectBackend({ log: () => {} });
 
@@ -61,7 +62,7 @@ test('a search records both rules; search.eval_bn picks the pair search_val_acc 
   try {
     const file = join(ROOT, 'configs', 'search', 'snas.yaml');
     const base = configAtScale(readYaml(file), file, 'smoke');
-    const run = (rule: 'batch' | 'running') => runSearch({
+    const run = (rule: EvalBn) => runSearch({
       config: { ...base, search: { ...base.search!, eval_bn: rule } }, configFile: file, out: join(dir, rule), resume: false, force: false,
       environment: () => ({ backend: backend.name }), command: 'test',
     });

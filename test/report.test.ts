@@ -96,10 +96,10 @@ test("BN rules: the final epoch's accuracies under both rules, and the mean epoc
   const dfd = await import('danfojs-node');
   const { bnRuleRows } = await import('../src/report/bn-rules.js');
   const cols = ['search_val_acc_batch_bn', 'child_val_acc_batch_bn', 'search_val_acc_running_bn', 'child_val_acc_running_bn'];
-  const rows: Record<string, (string | number)[]> = { run: [], config: [], seed: [], epoch: [], search_val_acc: [], child_val_acc: [], ...Object.fromEntries(cols.map((c) => [c, []])) };
+  const rows: Record<string, (string | number)[]> = { run: [], config: [], eval_bn: [], seed: [], epoch: [], search_val_acc: [], child_val_acc: [], ...Object.fromEntries(cols.map((c) => [c, []])) };
   const add = (run: string, seed: number, epoch: number, v: number[]) => {
     const reported = { search_val_acc: v[0]!, child_val_acc: v[1]! };
-    for (const [k, x] of Object.entries({ run, config: 'a', seed, epoch, ...reported, ...Object.fromEntries(cols.map((c, i) => [c, v[i]!])) })) rows[k]!.push(x);
+    for (const [k, x] of Object.entries({ run, config: 'a', eval_bn: 'batch', seed, epoch, ...reported, ...Object.fromEntries(cols.map((c, i) => [c, v[i]!])) })) rows[k]!.push(x);
   };
   // Seed 0: batch rule 0.5 -> 0.6 -> 0.7 (change 0.1 a step), running 0.5 -> 0.2 -> 0.6 (0.35); seed 1 (epochs out of order): both steady.
   add('a-0', 0, 1, [0.5, 0.4, 0.5, 0.3]);
@@ -119,6 +119,6 @@ test("BN rules: the final epoch's accuracies under both rules, and the mean epoc
   near(r!.search_epoch_change_batch_bn, 0.05, 'epoch change, batch BN');
   near(r!.search_epoch_change_running_bn, 0.175, 'epoch change, running BN');
   assert.throws(() => bnRuleRows(new dfd.DataFrame(rows), [{ config: 'b', method: 'B' }]), /no runs of 'b'/);
-  rows.search_val_acc![0] = 0.5 + 1e-3; // one row reporting neither rule
+  rows.eval_bn![0] = 'running'; // one run's config names the other rule
   assert.equal(bnRuleRows(new dfd.DataFrame(rows), [{ config: 'a', method: 'A' }])[0]!.reported, 'mixed');
 });

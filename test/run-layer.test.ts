@@ -15,6 +15,7 @@ import { runSearch } from '../src/search/run.js';
 import { mean, std } from '../src/util/stats.js';
 import { writeRun } from './helpers/runs.js';
 import { ROOT, snas } from './helpers/run.js';
+import { RELEASED_SCHEDULE, scheduleText } from '../src/samplers/temperature.js';
 
 const SNAS = join(ROOT, 'configs', 'search', 'snas-mild.yaml');
 const FILES = ['metrics.csv', 'alphas.json', 'alpha_history.jsonl', 'genotype.json'];
@@ -107,7 +108,12 @@ test('the runs table: one row per run and epoch, and its group-by statistics equ
     writeRun(join(root, 'train'), { config: 'cifar10', seed: 0, method: 'train', genotype: 'SNAS_mild', records: [{ test_acc: 0.4 }], result: { test_error: 60, params: 10 } });
     const df = await runsTable(root);
     assert.equal(df.shape[0], 3 * 3 + 2 * 2 + 1);
-    assert.deepEqual(df.columns.slice(0, 10), ['run', 'kind', 'config', 'method', 'genotype', 'seed', 'scale', 'backend', 'status', 'epoch']);
+    assert.deepEqual(df.columns.slice(0, 15), ['run', 'kind', 'config', 'method', 'genotype', 'seed', 'scale', 'backend', 'status', 'eval_bn', 'temperature', 'constraint', 'lambda', 'method_keys', 'epoch']);
+    // The config's facts, read from config.yaml with the schema's defaults (the synthetic configs name only the method).
+    const facts = (where: Record<string, string>) => Object.fromEntries(['eval_bn', 'temperature', 'constraint', 'lambda', 'method_keys'].map((c) => [c, selectRuns(df, where)[c].values[0]]));
+    assert.deepEqual(facts({ config: 'a' }), { eval_bn: 'batch', temperature: scheduleText(RELEASED_SCHEDULE), constraint: 'none', lambda: 0, method_keys: 'drop_path=0.3 straight_through=false' });
+    assert.deepEqual(facts({ config: 'b' }), { eval_bn: 'batch', temperature: '', constraint: '', lambda: NaN, method_keys: 'darts.order=1 darts.bilevel=true' });
+    assert.deepEqual(facts({ kind: 'train' }), { eval_bn: '', temperature: '', constraint: '', lambda: NaN, method_keys: '' });
     const a = selectRuns(df, { config: 'a' });
     assert.equal(a.shape[0], 9);
     assert.deepEqual([...new Set(a['run'].values as string[])].sort(), ['search/a-seed0', 'search/a-seed1', 'search/a-seed2']);

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { BACKEND_ORDER } from '../backends/candidates.js';
 import { SCALES } from '../scale.js';
 import { RELEASED_SCHEDULE, TemperatureSchema } from '../samplers/temperature.js';
+import { EVAL_BN } from '../nn/module.js';
 
 export const DataSchema = z.object({
   /** procedural (generated here, the default), cifar10 (the standard binary files) or fashion-mnist (the IDX files). */
@@ -78,7 +79,7 @@ const SEARCH_BASE = {
    * code's eval mode), which average over the last ~10 steps' weights and, for sampling methods,
    * over as many different sampled children.
    */
-  eval_bn: z.enum(['batch', 'running']).default('batch'),
+  eval_bn: z.enum(EVAL_BN).default('batch'),
   lr: z.number().positive().default(0.025),
   lr_min: z.number().min(0).default(0.001),
   momentum: z.number().min(0).max(1).default(0.9),
@@ -98,6 +99,9 @@ const ALPHA_KEYS = {
   /** log alpha ~ N(mean, std), as the released code initialises it. */
   alpha_init: z.object({ mean: z.number().default(1), std: z.number().min(0).default(0.01) }).strict().default({}),
 };
+
+/** The keys every search method, or every method with alpha, reads (the rest of a search section is its method's own). */
+export const METHOD_SHARED_KEYS: ReadonlySet<string> = new Set(['method', ...Object.keys(SEARCH_BASE), ...Object.keys(ALPHA_KEYS)]);
 
 /** SNAS (the paper's defaults and the released code's): its temperature, sampler and resource constraint. */
 export const SnasSearchSchema = z.object({

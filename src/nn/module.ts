@@ -20,8 +20,9 @@ export interface Ctx {
   trace?: CostTrace;
 }
 
-/** How an evaluation's BN normalises: with the batch's own statistics, or with the running averages. */
-export type EvalBn = 'batch' | 'running';
+/** How an evaluation's BN normalises: with the batch's own statistics, or with the running averages (the config's eval_bn). */
+export const EVAL_BN = ['batch', 'running'] as const;
+export type EvalBn = (typeof EVAL_BN)[number];
 
 /** The context of an evaluation pass under one BN rule. */
 export function evalCtx(bn: EvalBn): Ctx {

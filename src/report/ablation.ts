@@ -1,28 +1,26 @@
-// The temperature ablation's summary (notebook 08): per schedule, the final entropy, search
-// accuracy, child accuracy and their gap (mean over seeds, from the runs table), and a few
-// sentences read off them.
+// The temperature ablation's summary (notebook 08): per schedule, the schedule as its runs'
+// configs state it (the runs table's temperature column), the final entropy, search accuracy,
+// child accuracy and their gap (mean over seeds, from the runs table), and a few sentences read
+// off them.
 import type { DataFrame } from 'danfojs-node';
-import { finalStats } from './run-stats.js';
+import { rowsWhere } from '../results/table.js';
+import { col, finalStats } from './run-stats.js';
 import type { Row } from './table.js';
-
-export interface Schedule {
-  /** The sweep value's name (linear-1, constant-0.3, ...): the runs table's config of its runs. */
-  name: string;
-  /** The schedule in words. */
-  schedule: string;
-}
 
 const ABLATION_METRICS = ['tau', 'entropy_normal', 'entropy_reduce', 'search_val_acc', 'child_val_acc'];
 
-export function ablationRows(runs: DataFrame, schedules: Schedule[]): Row[] {
+/** One row per schedule, named by the sweep value (linear-1, constant-0.3, ...): the runs table's config of its runs. */
+export function ablationRows(runs: DataFrame, schedules: string[]): Row[] {
   const stats = finalStats(runs, ['config'], ABLATION_METRICS);
-  return schedules.map((g) => {
-    const s = stats.get(g.name);
-    if (!s) throw new Error(`temperature ablation: no runs of '${g.name}' in the runs table`);
+  const configs = col<string>(runs, 'config');
+  return schedules.map((name) => {
+    const s = stats.get(name);
+    if (!s) throw new Error(`temperature ablation: no runs of '${name}' in the runs table`);
+    const described = [...new Set(col<string>(rowsWhere(runs, configs.map((c) => c === name)), 'temperature'))];
     const val = s.search_val_acc!.mean;
     const child = s.child_val_acc!.mean;
     return {
-      schedule: g.name, description: g.schedule, seeds: s.search_val_acc!.n, 'final tau': s.tau!.mean,
+      schedule: name, description: described.length === 1 ? described[0]! : `differs between runs: ${described.join('; ')}`, seeds: s.search_val_acc!.n, 'final tau': s.tau!.mean,
       'entropy normal': s.entropy_normal!.mean, 'entropy reduce': s.entropy_reduce!.mean,
       'search val %': 100 * val, 'child %': 100 * child, 'gap (points)': 100 * (val - child),
     };

@@ -18,7 +18,7 @@ export interface BnRuleRow extends Row {
   method: string;
   config: string;
   seeds: number;
-  /** The rule search_val_acc and child_val_acc report (search.eval_bn), read off the records: 'batch', 'running', or 'mixed' across runs. */
+  /** The rule search_val_acc and child_val_acc report, as the runs' configs name it (search.eval_bn): 'batch', 'running', or 'mixed' across runs. */
   reported: string;
   search_batch_bn: number;
   search_running_bn: number;
@@ -44,14 +44,10 @@ export function meanEpochChange(runs: DataFrame, metric: string): number {
   return perRun.length ? perRun.reduce((a, b) => a + b, 0) / perRun.length : NaN;
 }
 
-/** Which rule's pair search_val_acc and child_val_acc repeat in every row. */
+/** The rule the runs' configs name (search.eval_bn, the runs table's eval_bn column), or 'mixed' when they differ. */
 function reportedRule(rows: DataFrame): string {
-  const same = (rule: string) => ['search', 'child'].every((w) => {
-    const [shown, under] = [col<number>(rows, `${w}_val_acc`), col<number>(rows, `${w}_val_acc_${rule}`)];
-    return shown.every((v, i) => v === under[i]);
-  });
-  const rules = RULES.filter(same);
-  return rules.length === 1 ? rules[0]!.replace('_bn', '') : rules.length ? 'either (equal)' : 'mixed';
+  const rules = [...new Set(col<string>(rows, 'eval_bn'))];
+  return rules.length === 1 ? rules[0]! : 'mixed';
 }
 
 export function bnRuleRows(runs: DataFrame, searches: BnRuleSearch[]): BnRuleRow[] {

@@ -13,7 +13,7 @@ import { splitData } from '../data/splits.js';
 import { cosineLr } from '../optim/cosine.js';
 import { FILES, type RunDir, type RunOptions } from '../runs/dir.js';
 import { runLifecycle, type EpochSums, type EpochSteps, type LifecycleOptions, type RunBody, type RunSummary, type TimingRecord } from '../runs/lifecycle.js';
-import { evalCtx, type EvalBn } from '../nn/module.js';
+import { EVAL_BN, evalCtx, type EvalBn } from '../nn/module.js';
 import { genotypeToData } from '../space/genotype.js';
 import { seedFor } from '../util/rng.js';
 import { cellText, parameterFreeEdges, type Alphas } from './architecture.js';
@@ -134,7 +134,6 @@ async function evaluateEpoch(
   headline: EvalBn,
 ): Promise<EpochRecord> {
   const genotype = search.derive(alphas, `epoch ${epoch + 1}`);
-  const rules: readonly EvalBn[] = ['batch', 'running'];
   const sampled: Record<EvalBn, number> = { batch: 0, running: 0 };
   const derived: Record<EvalBn, number> = { batch: 0, running: 0 };
   let seen = 0;
@@ -142,7 +141,7 @@ async function evaluateEpoch(
   await withChild(genotype, async (child) => {
     for await (const batch of valid.epoch(0)) {
       if (b >= batches) break;
-      for (const bn of rules) {
+      for (const bn of EVAL_BN) {
         const ctx = evalCtx(bn);
         sampled[bn] += await search.evalSearch(batch, seedFor(seed, epoch, b, 5), ctx);
         derived[bn] += await evalChild(search.net, child, batch, ctx);
