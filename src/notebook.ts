@@ -3,7 +3,8 @@
 // behind stays as it is (each name is defined once, in the file given beside its group).
 
 // The scale a notebook runs at, and per-scale sizes (src/scale.ts).
-export { byScale, scaleFromEnv, SCALE_INFO, SCALES, type Scale } from './scale.js';
+export { byScale, SCALE_INFO, SCALES, type Scale } from './scale.js';
+export { scaleFromEnv } from './config/invocation.js';
 // The compute backend (src/backends/).
 export { onGpu, selectBackend } from './backends/index.js';
 export * as tf from '@tensorflow/tfjs';

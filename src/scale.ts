@@ -1,8 +1,7 @@
-// Run scales shared by configs, the CLI and notebooks. A notebook reads its scale from the
-// environment variable SNAS_SCALE (set by the notebook runner); the CLI takes --scale.
+// Run scales shared by configs, the CLI and notebooks. The CLI takes --scale; a notebook reads
+// the invocation's scale (scaleFromEnv, src/config/invocation.ts).
 export const SCALES = ['smoke', 'quick', 'paper'] as const;
 export type Scale = (typeof SCALES)[number];
-export const SCALE_ENV = 'SNAS_SCALE';
 export const DEFAULT_SCALE: Scale = 'quick';
 
 export const SCALE_INFO: Record<Scale, string> = {
@@ -18,12 +17,6 @@ export function parseScale(value: string, where: string): Scale {
   const v = value.trim();
   if ((SCALES as readonly string[]).includes(v)) return v as Scale;
   throw new ScaleError(`${where}: unknown scale '${value}'; expected one of ${SCALES.join(', ')}`);
-}
-
-/** The scale a notebook or command runs at: SNAS_SCALE if set, else the default. */
-export function scaleFromEnv(env: NodeJS.ProcessEnv = process.env): Scale {
-  const v = env[SCALE_ENV];
-  return v === undefined || v.trim() === '' ? DEFAULT_SCALE : parseScale(v, `environment variable ${SCALE_ENV}`);
 }
 
 /** Picks the value for the current scale from a per-scale table (so a notebook states all three in one place). */

@@ -52,7 +52,7 @@ test('a passing notebook is numbered, rendered, reads its scale and inlines plot
   const path = join(dir, '97-ok.ipynb');
   writeFileSync(path, JSON.stringify(notebook([
     ['markdown', 'Maths: $\\tau \\to 0$'],
-    ['code', "import { scaleFromEnv } from './src/scale.js';\nconsole.log(`scale=${scaleFromEnv()}`);"],
+    ['code', "import { scaleFromEnv } from './src/config/invocation.js';\nconsole.log(`scale=${scaleFromEnv()}`);"],
     ['code', "import { showFigure } from './src/report/show.js';\nshowFigure({ data: [{ type: 'bar', x: ['a'], y: [1] }] });\nshowFigure({ data: [{ type: 'bar', x: ['b'], y: [2] }] });"],
   ])));
   const r = snas(['notebooks', path, '--scale', 'smoke', '--out', join(dir, 'out')]);

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { byScale, DEFAULT_SCALE, parseScale, SCALES, scaleFromEnv } from '../src/scale.js';
+import { byScale, DEFAULT_SCALE, parseScale, SCALES } from '../src/scale.js';
+import { scaleFromEnv } from '../src/config/invocation.js';
 
 test('scales are smoke, quick and paper, quick by default', () => {
   assert.deepEqual([...SCALES], ['smoke', 'quick', 'paper']);

@@ -14,7 +14,8 @@ import { test } from 'node:test';
 import { configAtScale, readYaml } from '../src/config/load.js';
 import type { RunRequest } from '../src/executors/executor.js';
 import { acquireLock, releaseLock } from '../src/executors/lock.js';
-import { SlurmExecutor, slurmOptions } from '../src/executors/slurm.js';
+import { slurmOptions } from '../src/config/slurm.js';
+import { SlurmExecutor } from '../src/executors/slurm.js';
 import { ROOT, snas } from './helpers/run.js';
 import { slurmCluster } from './helpers/slurm.js';
 

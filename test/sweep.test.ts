@@ -89,12 +89,12 @@ test('the local executor runs requests as child processes and names a failing ru
   }
 });
 
-test('defaultWorkers: SNAS_WORKERS when it is a positive integer, one on a GPU, else one per core up to 4', () => {
+test('defaultWorkers: SNAS_WORKERS (a positive integer, else an error naming it), one on a GPU, else one per core up to 4', () => {
   assert.equal(defaultWorkers({ SNAS_WORKERS: '3' }), 3);
   assert.equal(defaultWorkers({ SNAS_TORCH_DEVICE: 'cuda' }), 1);
   assert.equal(defaultWorkers({ SNAS_TORCH_DEVICE: 'cuda', SNAS_WORKERS: '2' }), 2);
   const auto = defaultWorkers({});
   assert.ok(auto >= 1 && auto <= 4);
-  assert.equal(defaultWorkers({ SNAS_WORKERS: 'two' }), auto);
-  assert.equal(defaultWorkers({ SNAS_WORKERS: '0' }), auto);
+  assert.throws(() => defaultWorkers({ SNAS_WORKERS: 'two' }), /environment variable SNAS_WORKERS: unknown workers 'two'; expected a positive integer/);
+  assert.throws(() => defaultWorkers({ SNAS_WORKERS: '0' }), /environment variable SNAS_WORKERS/);
 });

@@ -1,7 +1,8 @@
 // What every snas subcommand shares: its shape, strict flag parsing (node's util.parseArgs)
 // that turns bad flags into usage errors, and small option helpers.
 import { parseArgs } from 'node:util';
-import { DEFAULT_SCALE, parseScale, SCALE_ENV, SCALES, scaleFromEnv, type Scale } from '../scale.js';
+import { scaleFromEnv, SETTING_ENV } from '../config/invocation.js';
+import { DEFAULT_SCALE, parseScale, SCALES, type Scale } from '../scale.js';
 import { EXIT, UsageError } from './usage.js';
 
 export interface Command {
@@ -26,7 +27,7 @@ export function scaleOption(value: unknown): Scale {
   return typeof value === 'string' ? parseScale(value, '--scale') : scaleFromEnv();
 }
 
-export const SCALE_HELP = `  --scale S      ${SCALES.join(' | ')} (default: $${SCALE_ENV} or ${DEFAULT_SCALE})`;
+export const SCALE_HELP = `  --scale S      ${SCALES.join(' | ')} (default: $${SETTING_ENV.scale} or ${DEFAULT_SCALE})`;
 
 export function positiveInt(value: unknown, flag: string): number | undefined {
   if (value === undefined) return undefined;

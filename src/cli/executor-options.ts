@@ -1,9 +1,10 @@
 // The flags that choose where many runs go (`snas sweep`, `snas reproduce`): --executor and,
 // for Slurm, the resources of each job over configs/slurm.yaml.
+import { invocation, SETTING_ENV, type Invocation } from '../config/invocation.js';
+import type { SlurmOptions } from '../config/slurm.js';
 import { EXECUTORS, makeExecutor, type ExecutorChoice } from '../executors/select.js';
 import type { Executor } from '../executors/executor.js';
 import { defaultWorkers } from '../executors/local.js';
-import type { SlurmOptions } from '../executors/slurm.js';
 import { positiveInt } from './command.js';
 import { UsageError } from './usage.js';
 
@@ -38,12 +39,12 @@ function slurmFlags(v: Values): Partial<SlurmOptions> {
   return out;
 }
 
-/** The executor the flags choose, and what a child process (a notebook) needs to choose the same (SNAS_EXECUTOR, SNAS_SLURM). */
-export function executorFromFlags(v: Values): { executor: Executor; env: Record<string, string> } {
-  const name = typeof v.executor === 'string' ? v.executor : process.env.SNAS_EXECUTOR || 'local';
-  const choice: ExecutorChoice = { workers: v.workers === undefined ? defaultWorkers() : positiveInt(v.workers, '--workers'), slurm: slurmFlags(v) };
-  const executor = makeExecutor(name, choice, typeof v.executor === 'string' ? '--executor' : 'environment variable SNAS_EXECUTOR');
-  const env: Record<string, string> = { SNAS_EXECUTOR: name, SNAS_SLURM: JSON.stringify(choice.slurm) };
-  if (v.workers !== undefined) env.SNAS_WORKERS = String(choice.workers);
-  return { executor, env };
+/** The executor the flags choose (over the invocation's settings), and the settings a child process (a notebook) needs to choose the same. */
+export function executorFromFlags(v: Values): { executor: Executor; settings: Invocation } {
+  const given = invocation();
+  const name = typeof v.executor === 'string' ? v.executor : given.executor ?? 'local';
+  const workers = v.workers === undefined ? given.workers : positiveInt(v.workers, '--workers');
+  const choice: ExecutorChoice = { workers: workers ?? defaultWorkers(), slurm: { ...given.slurm, ...slurmFlags(v) } };
+  const executor = makeExecutor(name, choice, typeof v.executor === 'string' ? '--executor' : `environment variable ${SETTING_ENV.executor}`);
+  return { executor, settings: { executor: executor.name as Invocation['executor'], workers, slurm: choice.slurm } };
 }

@@ -2,7 +2,8 @@
 // (the one asked for, else the file's own `scale:` key, else $SNAS_SCALE or the default), with
 // the section the run needs, and the file's name (run directories and tables are named after it).
 import { basename, extname } from 'node:path';
-import { parseScale, scaleFromEnv, type Scale } from '../scale.js';
+import { parseScale, type Scale } from '../scale.js';
+import { scaleFromEnv } from './invocation.js';
 import { ConfigError, configAtScale, readYaml } from './load.js';
 import type { Config, TrainConfig } from './schema.js';
 

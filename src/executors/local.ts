@@ -7,16 +7,18 @@
 // each did 1.5x the steps per second of one process with two threads (2 cores, quick scale).
 import { spawn } from 'node:child_process';
 import { availableParallelism } from 'node:os';
+import { invocation } from '../config/invocation.js';
 import { projectRoot } from '../util/root.js';
 import { countActions, plannedActions, runCommand, type Executor, type RunCounts, type RunRequest } from './executor.js';
 
 /**
- * SNAS_WORKERS if set; else one when libtorch runs on a GPU (SNAS_TORCH_DEVICE other than cpu:
- * runs would share its memory); else one per core up to 4 (each with cores / workers threads).
+ * The invocation's workers (--workers, SNAS_WORKERS) if set; else one when libtorch runs on a GPU
+ * (SNAS_TORCH_DEVICE other than cpu: runs would share its memory); else one per core up to 4
+ * (each with cores / workers threads).
  */
 export function defaultWorkers(env: NodeJS.ProcessEnv = process.env): number {
-  const set = Number(env.SNAS_WORKERS);
-  if (Number.isInteger(set) && set > 0) return set;
+  const set = invocation(env).workers;
+  if (set !== undefined) return set;
   if ((env.SNAS_TORCH_DEVICE ?? 'cpu') !== 'cpu') return 1;
   return Math.max(1, Math.min(4, availableParallelism()));
 }

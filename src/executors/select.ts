@@ -1,13 +1,14 @@
 // Which executor runs many runs: the local one (child processes on this machine) or Slurm's
-// (one job per run), by name, from flags or from SNAS_EXECUTOR (which is how `snas reproduce
-// --executor` reaches the notebooks; SNAS_SLURM carries its Slurm flags as JSON).
+// (one job per run), by name, from flags or from the invocation's settings (which is how
+// `snas reproduce --executor` reaches the notebooks).
+import { EXECUTORS, invocation } from '../config/invocation.js';
 import { ConfigError } from '../config/load.js';
+import { slurmOptions, type SlurmOptions } from '../config/slurm.js';
 import type { Executor } from './executor.js';
 import { LocalExecutor } from './local.js';
-import { SlurmExecutor, slurmOptions, type SlurmOptions } from './slurm.js';
+import { SlurmExecutor } from './slurm.js';
 
-export const EXECUTORS = ['local', 'slurm'] as const;
-export type ExecutorName = (typeof EXECUTORS)[number];
+export { EXECUTORS };
 
 export interface ExecutorChoice {
   /** Child processes at a time (local). */
@@ -22,15 +23,8 @@ export function makeExecutor(name: string, choice: ExecutorChoice = {}, where = 
   throw new ConfigError(`${where}: unknown executor '${name}'; expected one of ${EXECUTORS.join(', ')}`);
 }
 
-/** The executor SNAS_EXECUTOR names (default local), with SNAS_SLURM's options. */
+/** The executor the invocation names (default local), with its workers and Slurm options. */
 export function defaultExecutor(env: NodeJS.ProcessEnv = process.env): Executor {
-  let slurm: Partial<SlurmOptions> = {};
-  if (env.SNAS_SLURM) {
-    try {
-      slurm = JSON.parse(env.SNAS_SLURM) as Partial<SlurmOptions>;
-    } catch {
-      throw new ConfigError(`environment variable SNAS_SLURM: expected a JSON object of Slurm options, got '${env.SNAS_SLURM}'`);
-    }
-  }
-  return makeExecutor(env.SNAS_EXECUTOR || 'local', { slurm }, 'environment variable SNAS_EXECUTOR');
+  const settings = invocation(env);
+  return makeExecutor(settings.executor ?? 'local', { workers: settings.workers, slurm: settings.slurm });
 }

@@ -8,7 +8,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { createServer } from 'node:net';
 import { homedir } from 'node:os';
 import { basename, delimiter, join, relative } from 'node:path';
-import { SCALES, SCALE_ENV, type Scale } from '../scale.js';
+import { invocationEnv } from '../config/invocation.js';
+import { SCALES, type Scale } from '../scale.js';
 import { resultsDir } from '../results/paths.js';
 import { projectRoot } from '../util/root.js';
 import { jupyterPython, NotebookError, resolveNotebooks } from './run.js';
@@ -190,7 +191,7 @@ export async function startLab(opts: LabOptions): Promise<Lab> {
     ...process.env,
     JUPYTER_PATH: [kernelSpecPath(root), process.env.JUPYTER_PATH].filter(Boolean).join(delimiter),
     PYTHONPATH: [join(root, 'src', 'notebooks'), process.env.PYTHONPATH].filter(Boolean).join(delimiter),
-    [SCALE_ENV]: opts.scale,
+    ...invocationEnv({ scale: opts.scale }),
     SNAS_ROOT: root,
   };
   // Its own process group: a Ctrl-C in the terminal reaches `snas lab`, which stops the server

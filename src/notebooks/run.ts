@@ -6,7 +6,8 @@ import { basename, delimiter, dirname, join, relative, resolve } from 'node:path
 import { exportFigures } from '../publish/export-static.js';
 import { MATHJAX, PLOTLY } from '../publish/assets.js';
 import type { PublishedNotebook } from '../publish/index-page.js';
-import { SCALE_ENV, type Scale } from '../scale.js';
+import { invocationEnv } from '../config/invocation.js';
+import type { Scale } from '../scale.js';
 import { projectRoot } from '../util/root.js';
 import { checkParameters, injectedSource, notebookParameters, type ParameterValues } from './parameters.js';
 
@@ -98,7 +99,7 @@ function runOne(notebook: string, opts: RunOptions, root: string, parameters?: {
     ...(parameters ? ['--inject-source', parameters.source, '--parameters', JSON.stringify(parameters.values)] : []),
   ];
   const jupyterPath = [join(root, 'notebooks', 'jupyter'), process.env.JUPYTER_PATH].filter(Boolean).join(delimiter);
-  const env = { ...process.env, [SCALE_ENV]: opts.scale, JUPYTER_PATH: jupyterPath, SNAS_ROOT: root, SNAS_RESULTS: opts.resultsDir ?? dirname(opts.outDir) };
+  const env = { ...process.env, ...invocationEnv({ scale: opts.scale, results: resolve(opts.resultsDir ?? dirname(opts.outDir)) }), JUPYTER_PATH: jupyterPath, SNAS_ROOT: root };
   const t0 = Date.now();
   return new Promise((done, fail) => {
     const child = spawn(jupyterPython(), args, { cwd: root, env, stdio: ['ignore', 'inherit', 'inherit'] });

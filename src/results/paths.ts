@@ -1,10 +1,12 @@
-// Where results go: the results folder (SNAS_RESULTS, set by the notebook runner, or
-// results/) and the run directories under it.
-import { join } from 'node:path';
+// Where results go: the results folder (the invocation's, else results/) and the run
+// directories under it.
+import { join, resolve } from 'node:path';
+import { invocation } from '../config/invocation.js';
 import { projectRoot } from '../util/root.js';
 
 export function resultsDir(): string {
-  return process.env.SNAS_RESULTS || join(projectRoot(), 'results');
+  const set = invocation().results;
+  return set ? resolve(set) : join(projectRoot(), 'results');
 }
 
 /** RESULTS/runs/KIND/...: where runs of a kind (search, train, sweeps, calibrate) go by default. */

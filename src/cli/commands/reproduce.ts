@@ -10,6 +10,7 @@ import { projectRoot } from '../../util/root.js';
 import { EXIT } from '../usage.js';
 import { SCALE_HELP, help, parse, scaleOption, type Command } from '../command.js';
 import { EXECUTOR_HELP, EXECUTOR_OPTIONS, executorFromFlags } from '../executor-options.js';
+import { invocationEnv } from '../../config/invocation.js';
 
 export const reproduce: Command = {
   summary: 'run every notebook at a scale and publish results/',
@@ -26,8 +27,8 @@ ${SCALE_HELP}`,
   async run(args) {
     const { values } = parse('reproduce', args, { scale: { type: 'string' }, out: { type: 'string' }, ...EXECUTOR_OPTIONS });
     if (values.help) return help(this);
-    // The notebooks' run requests go to the executor the flags name (they read SNAS_EXECUTOR).
-    Object.assign(process.env, executorFromFlags(values).env);
+    // The notebooks' run requests go to the executor the flags name (the invocation's settings).
+    Object.assign(process.env, invocationEnv(executorFromFlags(values).settings));
     const scale = scaleOption(values.scale);
     const out = resolve(String(values.out ?? join(projectRoot(), 'results')));
     const started = new Date();
