@@ -27,6 +27,7 @@ function nonEmpty(rel: string): void {
 }
 
 test('snas reproduce --scale smoke runs every notebook and publishes notebooks, tables, figures and index.html', () => {
+  const started = Date.now();
   const r = snas(['reproduce', '--scale', 'smoke', '--out', OUT], {}, 1_200_000);
   assert.equal(r.code, 0, `snas reproduce failed:\n${r.stdout.slice(-3000)}\n${r.stderr.slice(-6000)}`);
 
@@ -55,6 +56,13 @@ test('snas reproduce --scale smoke runs every notebook and publishes notebooks, 
   for (const f of readdirSync(join(OUT, 'tables')).filter((x) => x.endsWith('.csv') || x.endsWith('.md'))) linked(`tables/${f}`);
   for (const f of readdirSync(join(OUT, 'figures')).filter((x) => x.endsWith('.svg') || x.endsWith('.html'))) linked(`figures/${f}`);
   assert.ok(!/src="https?:/.test(index), 'index.html loads nothing from the network');
+
+  // Records without machine paths: no config, request, run.json or environment.json of a run this
+  // reproduction wrote (all of them in a fresh clone) names this clone's folder.
+  const records = readdirSync(join(OUT, 'runs'), { recursive: true, encoding: 'utf8' })
+    .filter((f) => /(\.yaml|run\.json|environment\.json)$/.test(f) && statSync(join(OUT, 'runs', f)).mtimeMs >= started);
+  const naming = records.filter((f) => readFileSync(join(OUT, 'runs', f), 'utf8').includes(ROOT));
+  assert.deepEqual(naming, [], `run records naming the clone's absolute folder ${ROOT}`);
 });
 
 const SUPPLEMENTARY = join(OUT, 'supplementary');

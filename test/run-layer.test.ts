@@ -16,6 +16,7 @@ import { mean, std } from '../src/util/stats.js';
 import { writeRun } from './helpers/runs.js';
 import { ROOT, snas } from './helpers/run.js';
 import { RELEASED_SCHEDULE, scheduleText } from '../src/samplers/temperature.js';
+import { fromProject, projectPath } from '../src/util/root.js';
 
 const SNAS = join(ROOT, 'configs', 'search', 'snas-mild.yaml');
 const FILES = ['metrics.csv', 'alphas.json', 'alpha_history.jsonl', 'genotype.json'];
@@ -194,4 +195,12 @@ test('a flipped bit anywhere in a checkpoint is detected: header, checksums, ten
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('records write paths inside the project relative to its root, and read them back from it', () => {
+  assert.equal(projectPath(join(ROOT, 'results', 'runs', 'x', 'genotype.json')), 'results/runs/x/genotype.json');
+  assert.equal(projectPath(ROOT), '.');
+  assert.equal(projectPath('/elsewhere/data'), '/elsewhere/data', 'a path outside the project stays absolute');
+  assert.equal(fromProject('results/runs/x/genotype.json'), join(ROOT, 'results', 'runs', 'x', 'genotype.json'));
+  assert.equal(fromProject('/elsewhere/data'), '/elsewhere/data');
 });

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { configAtScale, readYaml } from '../src/config/load.js';
 import type { RunRequest } from '../src/executors/executor.js';
-import { acquireLock, releaseLock } from '../src/executors/lock.js';
+import { acquireLock, releaseLock } from '../src/runs/lock.js';
 import { slurmOptions } from '../src/config/slurm.js';
 import { SlurmExecutor } from '../src/executors/slurm.js';
 import { ROOT, snas } from './helpers/run.js';

@@ -98,3 +98,24 @@ test('defaultWorkers: SNAS_WORKERS (a positive integer, else an error naming it)
   assert.throws(() => defaultWorkers({ SNAS_WORKERS: 'two' }), /environment variable SNAS_WORKERS: unknown workers 'two'; expected a positive integer/);
   assert.throws(() => defaultWorkers({ SNAS_WORKERS: '0' }), /environment variable SNAS_WORKERS/);
 });
+
+test("a run computes with its config's threads: alone and beside another run it ends byte-identical; the count is in its identity", async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'snas-threads-'));
+  try {
+    // The smoke temperature sweep's first run: its alphas differ in the last bits between 1 and 2 threads.
+    const base = sweepJobs(readSweep(TEMPERATURE), TEMPERATURE, 'smoke')[0]!.config;
+    const request = (name: string, seed = 0, threads = base.threads) =>
+      ({ kind: 'search' as const, name, label: name, dir: join(dir, name), config: { ...base, seed, threads }, seed, scale: 'smoke' as const });
+    await new LocalExecutor(1).run([request('alone')], () => {}); // the machine's cores to itself
+    await new LocalExecutor(2).run([request('beside'), request('other', 1)], () => {}); // two at once
+    for (const f of ['metrics.csv', 'alphas.json', 'genotype.json']) {
+      assert.equal(readFileSync(join(dir, 'beside', f), 'utf8'), readFileSync(join(dir, 'alone', f), 'utf8'), `${f} differs between the run alone and beside another`);
+    }
+    const recorded = (name: string) => (JSON.parse(readFileSync(join(dir, name, 'environment.json'), 'utf8')) as { versions: Record<string, string> }).versions['libtorch threads'];
+    if (recorded('alone') !== undefined) assert.equal(recorded('alone'), '1', 'the run had its config\'s one thread');
+    assert.equal(runAction(join(dir, 'alone'), request('alone').config), 'skip', 'the same run is reused');
+    assert.equal(runAction(join(dir, 'alone'), request('alone', 0, 2).config), 'start', 'another thread count is another run');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -17,7 +17,7 @@ export const EXECUTOR_OPTIONS = {
 export const EXECUTOR_HELP = `  --executor E   ${EXECUTORS.join(' | ')} (default: $SNAS_EXECUTOR or local): local runs child processes here,
                  slurm submits one job per run with sbatch (configs/slurm.yaml; the results
                  folder must be on a filesystem every node sees)
-  --workers N    local: runs at a time, each with cores/N libtorch threads (default: SNAS_WORKERS,
+  --workers N    local: runs at a time, each with its config's threads (default: SNAS_WORKERS,
                  else one on a GPU, else one per core up to 4)
   --partition P, --account A, --time T, --mem M, --cpus N, --gpus N, --resubmit N
                  slurm: each job's resources and how often an interrupted job is resubmitted`;

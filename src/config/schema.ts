@@ -159,6 +159,12 @@ const Sections = {
   backend: z.enum(['auto', ...BACKEND_ORDER]).default('auto'),
   scale: z.enum(SCALES).optional(),
   seed: z.number().int().min(0).default(0),
+  /**
+   * libtorch's threads for this run. Its sums (convolution gradients, batch statistics) split
+   * over threads differently with each count, so the count is part of the run: every executor
+   * runs it with this many, alone or beside other runs, and reuse and resume compare it.
+   */
+  threads: z.number().int().min(1).default(1),
   data: DataSchema.default({}),
   search: SearchSchema.optional(),
   train: TrainSchema.optional(),

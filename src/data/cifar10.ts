@@ -6,6 +6,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataError } from './errors.js';
 import { concatSets, type ImageSet } from './images.js';
+import { fromProject } from '../util/root.js';
 
 export const CIFAR10_ENV = 'SNAS_CIFAR10';
 export const CIFAR10_CLASSES = ['airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck'];
@@ -43,8 +44,9 @@ export function readCifarFile(file: string, opts: CifarOptions = {}): ImageSet {
 
 /** The folder to read: the given path, else SNAS_CIFAR10; a clear error when neither is set. */
 export function cifarFolder(path: string | null | undefined, where: string): string {
-  const folder = path ?? process.env[CIFAR10_ENV];
-  if (!folder) throw new DataError(`${where}: CIFAR-10 needs data.path (or ${CIFAR10_ENV}) set to the folder holding ${CIFAR10_TRAIN_FILES[0]} .. ${CIFAR10_TEST_FILE}; it cannot be downloaded here`);
+  const given = path ?? process.env[CIFAR10_ENV];
+  if (!given) throw new DataError(`${where}: CIFAR-10 needs data.path (or ${CIFAR10_ENV}) set to the folder holding ${CIFAR10_TRAIN_FILES[0]} .. ${CIFAR10_TEST_FILE}; it cannot be downloaded here`);
+  const folder = fromProject(given);
   if (!existsSync(folder)) throw new DataError(`${where}: CIFAR-10 folder ${folder} does not exist`);
   return folder;
 }

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { DataError } from './errors.js';
 import { readIdx } from './idx.js';
 import type { ImageSet } from './images.js';
+import { fromProject } from '../util/root.js';
 
 export const FASHION_MNIST_ENV = 'SNAS_FASHION_MNIST';
 export const FASHION_MNIST_DEBIAN = '/usr/share/datasets/fashion-mnist';
@@ -17,7 +18,7 @@ const PARTS = { train: 'train', test: 't10k' } as const;
 
 /** The folder to read: the given path, else SNAS_FASHION_MNIST, else Debian's; a clear error when none holds the files. */
 export function fashionFolder(path: string | null | undefined, where: string): string {
-  const folder = path ?? process.env[FASHION_MNIST_ENV] ?? FASHION_MNIST_DEBIAN;
+  const folder = fromProject(path ?? process.env[FASHION_MNIST_ENV] ?? FASHION_MNIST_DEBIAN);
   const source = path ? 'data.path' : process.env[FASHION_MNIST_ENV] ? FASHION_MNIST_ENV : 'the Debian location';
   if (!existsSync(folder)) {
     throw new DataError(`${where}: Fashion-MNIST folder ${folder} (from ${source}) does not exist; install Debian's dataset-fashion-mnist (npm run setup does) or set data.path or ${FASHION_MNIST_ENV} to the folder holding train-images-idx3-ubyte.gz .. t10k-labels-idx1-ubyte.gz`);

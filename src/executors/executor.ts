@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import type { Scale } from '../scale.js';
 import { writeAtomic } from '../util/files.js';
-import { projectRoot } from '../util/root.js';
+import { projectPath, projectRoot } from '../util/root.js';
 import { FILES, RunDir } from '../runs/dir.js';
 import { runAction, type RunAction } from '../runs/reuse.js';
 
@@ -43,7 +43,8 @@ export interface Executor {
 export function runCommand(r: RunRequest, mode: '--resume' | '--force' | '--auto'): string[] {
   const file = `${r.dir}.yaml`;
   writeAtomic(file, stringify(r.config));
-  return [join(projectRoot(), 'src', 'cli', 'snas.js'), r.kind, file, '--out', r.dir, mode, '--scale', r.scale, '--name', r.name];
+  // Paths relative to the project root (every executor runs the command there), so run.json's record of it is the same in every clone.
+  return [join(projectRoot(), 'src', 'cli', 'snas.js'), r.kind, projectPath(file), '--out', projectPath(r.dir), mode, '--scale', r.scale, '--name', r.name];
 }
 
 /** A request with what was done for it. */

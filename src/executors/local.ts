@@ -5,6 +5,8 @@
 // Why processes: one step of the small networks here spends most of its time in JavaScript
 // dispatch, which a second libtorch thread does not speed up. Two processes with one thread
 // each did 1.5x the steps per second of one process with two threads (2 cores, quick scale).
+// Each run computes with its config's own threads (config.threads, default 1), whatever else runs
+// beside it, so a run's records do not depend on how many ran at once.
 import { spawn } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { invocation } from '../config/invocation.js';
@@ -13,8 +15,7 @@ import { countActions, plannedActions, runCommand, type Executor, type RunCounts
 
 /**
  * The invocation's workers (--workers, SNAS_WORKERS) if set; else one when libtorch runs on a GPU
- * (SNAS_TORCH_DEVICE other than cpu: runs would share its memory); else one per core up to 4
- * (each with cores / workers threads).
+ * (SNAS_TORCH_DEVICE other than cpu: runs would share its memory); else one per core up to 4.
  */
 export function defaultWorkers(env: NodeJS.ProcessEnv = process.env): number {
   const set = invocation(env).workers;
@@ -36,7 +37,6 @@ export class LocalExecutor implements Executor {
     const counts = countActions(planned);
     const queue = planned.filter((t) => t.action !== 'skip');
     if (queue.length) log(`${queue.length} of ${requests.length} runs to compute (${counts.skip} finished already), ${Math.min(this.workers, queue.length)} at a time`);
-    const threads = String(Math.max(1, Math.floor(availableParallelism() / Math.min(this.workers, Math.max(1, queue.length)))));
     const failures: string[] = [];
     const worker = async () => {
       for (let next = queue.shift(); next; next = queue.shift()) {
@@ -45,7 +45,7 @@ export class LocalExecutor implements Executor {
         log(`${action} ${r.label}`);
         const t0 = performance.now();
         const code = await new Promise<number>((resolve) => {
-          const child = spawn(process.execPath, args, { cwd: projectRoot(), stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, SNAS_TORCH_THREADS: threads } });
+          const child = spawn(process.execPath, args, { cwd: projectRoot(), stdio: ['ignore', 'ignore', 'pipe'], env: process.env });
           let err = '';
           child.stderr.on('data', (d: Buffer) => { err = (err + d.toString()).slice(-2000); });
           child.on('error', (e) => { err += e.message; });

@@ -15,7 +15,7 @@ import { slurmOptions, type SlurmOptions } from '../config/slurm.js';
 import { projectRoot } from '../util/root.js';
 import { RunDir } from '../runs/dir.js';
 import { countActions, plannedActions, runCommand, type Executor, type RunCounts, type RunRequest } from './executor.js';
-import { acquireLock, lockHolder, noteLockJob, releaseLock } from './lock.js';
+import { acquireLock, lockHolder, noteLockJob, releaseLock } from '../runs/lock.js';
 
 /** Job states in which a job ended before its run could finish through no fault of the run. */
 const INTERRUPTED = new Set(['CANCELLED', 'TIMEOUT', 'NODE_FAIL', 'PREEMPTED', 'BOOT_FAIL', 'DEADLINE', 'REQUEUED']);
@@ -68,7 +68,7 @@ export class SlurmExecutor implements Executor {
     return [
       '--parsable', `--job-name=snas-${r.name}-seed${r.seed}`, `--output=${r.dir}.slurm-%j.log`, `--cpus-per-task=${o.cpus}`, `--mem=${o.mem}`, `--time=${o.time}`,
       ...(o.gpus > 0 ? [`--gres=gpu:${o.gpus}`] : []), ...(o.partition ? [`--partition=${o.partition}`] : []), ...(o.account ? [`--account=${o.account}`] : []),
-      `--export=ALL,SNAS_TORCH_THREADS=${o.cpus}`, ...o.sbatch,
+      '--export=ALL', ...o.sbatch,
       `--wrap=cd ${shellQuote(projectRoot())} && exec ${command.map(shellQuote).join(' ')}`,
     ];
   }

@@ -2,7 +2,10 @@
 // index.html that links everything and opens offline.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { z } from 'zod';
+import { describeIssues } from '../config/load.js';
 import type { EnvironmentRecord } from '../runs/environment.js';
+import { ArchiveError } from './archive.js';
 import { escapeHtml, tableHtml } from '../report/table.js';
 import { parseCsv } from '../util/csv.js';
 import { writeAtomic } from '../util/files.js';
@@ -62,9 +65,33 @@ export function recordNotebooks(resultsDir: string, scale: string, results: Publ
 }
 
 /** Reads a results folder's run.json and environment.json back, paths made absolute again. */
+/** What publishing reads of run.json and environment.json (other keys pass through). */
+const SummarySchema = z.object({
+  scale: z.string(), started: z.string(), seconds: z.number(),
+  notebooks: z.array(z.object({ name: z.string(), ok: z.boolean(), seconds: z.number(), ipynb: z.string().optional(), html: z.string().optional() }).passthrough()),
+}).passthrough();
+const EnvironmentSchema = z.object({
+  backend: z.object({ name: z.string() }).passthrough(),
+  machine: z.object({ cores: z.number(), cpu: z.string() }).passthrough(),
+  git: z.object({ commit: z.string().nullable(), dirty: z.boolean().nullable().optional() }).passthrough(),
+}).passthrough();
+
+/** A results folder's record (run.json or environment.json), checked: a missing or malformed one is an error naming the file and key. */
+function readRecord<T>(file: string, schema: z.ZodTypeAny): T {
+  let data: unknown;
+  try {
+    data = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new ArchiveError(`${file}: ${existsSync(file) ? `cannot read it as JSON (${(err as Error).message})` : 'missing; publish a folder that snas reproduce or snas notebooks wrote'}`);
+  }
+  const r = schema.safeParse(data);
+  if (!r.success) throw new ArchiveError(describeIssues(file, r.error, data, schema));
+  return r.data as T;
+}
+
 export function readPublication(resultsDir: string): Publication {
-  const summary = JSON.parse(readFileSync(join(resultsDir, 'run.json'), 'utf8')) as PublicationSummary;
-  const environment = JSON.parse(readFileSync(join(resultsDir, 'environment.json'), 'utf8')) as EnvironmentRecord;
+  const summary = readRecord<PublicationSummary>(join(resultsDir, 'run.json'), SummarySchema);
+  const environment = readRecord<EnvironmentRecord>(join(resultsDir, 'environment.json'), EnvironmentSchema);
   const abs = (p?: string) => (p ? join(resultsDir, p) : undefined);
   return { ...summary, environment, notebooks: summary.notebooks.map((n) => ({ ...n, ipynb: abs(n.ipynb), html: abs(n.html) })) };
 }

@@ -11,7 +11,7 @@ import { searchRequests, searchRunDir } from '../search/requests.js';
 import { readSweep, sweepJobs, type SweepJob } from '../search/sweep.js';
 import { randomCells } from '../train/random-cells.js';
 import { trainRequests } from '../train/requests.js';
-import { projectRoot } from '../util/root.js';
+import { projectPath, projectRoot } from '../util/root.js';
 
 const perScale = <T extends z.ZodTypeAny>(t: T) => z.object(Object.fromEntries(SCALES.map((s) => [s, t])) as Record<Scale, T>).strict();
 const Seeds = perScale(z.array(z.number().int().min(0)).min(1));
@@ -112,11 +112,11 @@ export function evaluationCells(r: Reproduction): PlannedCell[] {
   const cells: PlannedCell[] = [];
   for (const s of r.searches) {
     const seed = s.seeds[0]!;
-    cells.push({ method: s.table2, cell: `found here: ${s.name} (${r.scale}, seed ${seed})`, genotype: join(searchRunDir(s.name, r.scale, seed), 'genotype.json'), foundBy: s.name });
+    cells.push({ method: s.table2, cell: `found here: ${s.name} (${r.scale}, seed ${seed})`, genotype: projectPath(join(searchRunDir(s.name, r.scale, seed), 'genotype.json')), foundBy: s.name });
     if (s.published) cells.push({ method: s.table2, cell: `published ${s.published}`, genotype: s.published });
   }
   randomCells(r.evaluation.randomCells, r.evaluation.randomSeed).forEach((file, k) => {
-    cells.push({ method: 'Random search baseline + cutout', cell: `random cell ${k}`, genotype: file });
+    cells.push({ method: 'Random search baseline + cutout', cell: `random cell ${k}`, genotype: projectPath(file) });
   });
   return cells;
 }

@@ -105,10 +105,15 @@ export function restoreState<M>(file: string, state: Map<string, tf.Variable>): 
   return meta;
 }
 
-/** Writes a new latest checkpoint, keeping the one it replaces as `previous`. */
+/**
+ * Writes a new latest checkpoint, keeping the one it replaces as `previous`. The new one is
+ * written whole first (LATEST.new), so a write that fails (a full disk) leaves both as they were.
+ */
 export async function saveRunState(latest: string, previous: string, meta: unknown, state: Map<string, tf.Variable>): Promise<void> {
+  const fresh = `${latest}.new`;
+  await saveState(fresh, meta, state);
   if (existsSync(latest)) renameSync(latest, previous);
-  await saveState(latest, meta, state);
+  renameSync(fresh, latest);
 }
 
 /**

@@ -13,6 +13,7 @@ import { CheckpointError, restoreRunState, saveRunState } from './checkpoint.js'
 import { FILES, RunDir, type RunOptions, type RunStatus } from './dir.js';
 import { PendingSteps, READ_EVERY, type StepTensors } from './pending-steps.js';
 import type { ProgressStep } from './progress.js';
+import { lockFile, whileComputing, type LockInfo } from './lock.js';
 
 /** The loss became NaN or infinite: the run stops and keeps its last good checkpoint. */
 export class RunDiverged extends Error {}
@@ -102,12 +103,21 @@ interface Meta<R> {
 
 const emptySums = (): EpochSums => ({ loss: 0, correct: 0, count: 0, steps: 0 });
 
+/** Another process is computing the same run. */
+export class RunBusy extends Error {}
+
 /**
  * Runs `makeBody`'s run into opts.out: checks the directory first (a finished run needs
  * --force, an unfinished one --resume or --force), then builds the body (loading data), restores
  * the checkpoint when resuming and runs the remaining epochs.
  */
-export async function runLifecycle<R extends RunRecord>(opts: LifecycleOptions<R>, makeBody: () => Promise<RunBody<R>> | RunBody<R>): Promise<RunSummary<R>> {
+export function runLifecycle<R extends RunRecord>(opts: LifecycleOptions<R>, makeBody: () => Promise<RunBody<R>> | RunBody<R>): Promise<RunSummary<R>> {
+  // One process computes a run at a time: a second one of the same directory says who holds it and stops.
+  const busy = (h: LockInfo) => new RunBusy(`${opts.out}: this run is being computed by process ${h.pid} on ${h.host} since ${h.since} (${lockFile(opts.out, 'compute')}); not computing it twice`);
+  return whileComputing(opts.out, busy, () => lifecycle(opts, makeBody));
+}
+
+async function lifecycle<R extends RunRecord>(opts: LifecycleOptions<R>, makeBody: () => Promise<RunBody<R>> | RunBody<R>): Promise<RunSummary<R>> {
   const log = opts.log ?? (() => {});
   const dir = new RunDir(opts.out);
   const resuming = dir.prepare({ resume: opts.resume, force: opts.force, configText: opts.configText });
@@ -201,7 +211,12 @@ export async function runLifecycle<R extends RunRecord>(opts: LifecycleOptions<R
     setStatus('finished');
     return summary(true);
   } catch (err) {
-    setStatus('failed', (err as Error).message);
+    // A checkpoint that cannot serve is bad input: the run directory is left as it was.
+    if (!(err instanceof CheckpointError)) {
+      try {
+        setStatus('failed', (err as Error).message);
+      } catch { /* run.json cannot be written either (a full disk): the error that stopped the run is the one to report */ }
+    }
     throw err;
   } finally {
     body.dispose();

@@ -6,8 +6,10 @@ import { planOf, randomBatch, seconds, type Plan } from '../runs/plan.js';
 import { evalCtx } from '../nn/module.js';
 import { createStrategy } from './methods.js';
 import { settleStep } from './strategy.js';
+import { useThreads } from '../backends/index.js';
 
 export async function planSearch(config: Config, reps = 3): Promise<Plan> {
+  useThreads(config.threads); // timed with the threads the run will have
   const cfg = config.search!;
   const sizes = splitSizes(config.data);
   const batch = config.data.batch_size;

@@ -20,6 +20,7 @@ import { cellText, parameterFreeEdges, type Alphas } from './architecture.js';
 import { evalChild, withChild } from './child.js';
 import { createStrategy } from './methods.js';
 import type { SearchStrategy } from './strategy.js';
+import { useThreads } from '../backends/index.js';
 
 /**
  * metrics.csv of every search, one layout for all methods (so runs of different methods form
@@ -56,6 +57,7 @@ async function* skip(batches: AsyncGenerator<Batch>, n: number): AsyncGenerator<
 export function runSearch(opts: SearchOptions): Promise<RunSummary<EpochRecord>> {
   const { config } = opts;
   if (!config.search) throw new Error(`${opts.configFile}: no search section`);
+  useThreads(config.threads);
   return runLifecycle({ ...opts, configText: stringify(config) }, () => searchBody(opts));
 }
 

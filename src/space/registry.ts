@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { projectRoot } from '../util/root.js';
+import { fromProject, projectRoot } from '../util/root.js';
 import { GenotypeError, parseGenotype, type Genotype } from './genotype.js';
 import { PRIMITIVES } from './primitives.js';
 
@@ -36,11 +36,17 @@ export function resolveGenotype(nameOrFile: string): Genotype {
   if (/\.(json|ya?ml)$/i.test(nameOrFile)) {
     let text: string;
     try {
-      text = readFileSync(nameOrFile, 'utf8');
+      text = readFileSync(fromProject(nameOrFile), 'utf8');
     } catch (err) {
       throw new GenotypeError(`${nameOrFile}: cannot read the genotype: ${(err as Error).message}`);
     }
-    const { name, ...cells } = (parse(text) ?? {}) as { name?: unknown };
+    let data: unknown;
+    try {
+      data = parse(text);
+    } catch (err) {
+      throw new GenotypeError(`${nameOrFile}: cannot read the genotype: not JSON or YAML (${(err as Error).message.split('\n')[0]})`);
+    }
+    const { name, ...cells } = (data ?? {}) as { name?: unknown };
     const fallback = nameOrFile.replace(/^.*[\\/]/, '').replace(/\.(json|ya?ml)$/i, '');
     return parseGenotype(typeof name === 'string' ? name : fallback, cells, nameOrFile);
   }

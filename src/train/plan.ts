@@ -5,8 +5,10 @@ import { splitSizes } from '../data/splits.js';
 import { planOf, randomBatch, seconds, type Plan } from '../runs/plan.js';
 import { resolveGenotype } from '../space/registry.js';
 import { evalBatchesAfter, evaluationModel, evaluationStep } from './evaluation.js';
+import { useThreads } from '../backends/index.js';
 
 export async function planTraining(config: Config, reps = 3): Promise<Plan> {
+  useThreads(config.threads); // timed with the threads the run will have
   const cfg = config.train!;
   const sizes = splitSizes(config.data);
   const batch = config.data.batch_size;

@@ -20,6 +20,7 @@ import { genotypeToData } from '../space/genotype.js';
 import { resolveGenotype } from '../space/registry.js';
 import { seedFor } from '../util/rng.js';
 import { dropPathAt, evalBatchesAfter, evaluationLoss, evaluationModel, evaluationShape, evaluationStep } from './evaluation.js';
+import { useThreads } from '../backends/index.js';
 
 export const TRAIN_COLUMNS = ['epoch', 'lr', 'drop_path', 'train_loss', 'train_acc', 'test_loss', 'test_acc', 'test_images'] as const;
 export type TrainRecord = Record<(typeof TRAIN_COLUMNS)[number], number>;
@@ -53,6 +54,7 @@ export function genotypeLabel(ref: string): string {
 
 export function runTraining(opts: TrainOptions): Promise<RunSummary<TrainRecord>> {
   const genotype = resolveGenotype(opts.config.train.genotype);
+  useThreads(opts.config.threads);
   return runLifecycle({ ...opts, configText: stringify(opts.config) }, () => trainingBody(opts, genotype));
 }
 

@@ -1,14 +1,36 @@
-// Atomic file writes: readers see the old file or the new one, never half of one.
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+// Atomic file writes: readers see the old file or the new one, never half of one. A write that
+// fails (a full disk, a read-only folder) leaves the old file as it was, removes its partial
+// copy, and says which file it could not write and why.
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+
+/** A file that could not be written, named, with the system's reason (no space left, read-only, ...). */
+export class WriteError extends Error {
+  constructor(readonly file: string, readonly code: string | undefined, reason: string) {
+    super(`${file}: cannot write it: ${reason}${code ? ` (${code})` : ''}`);
+  }
+}
+
+/** The system's reason for a failed write, without the syscall and path node adds. */
+function reasonOf(err: unknown): { code?: string; reason: string } {
+  const e = err as NodeJS.ErrnoException;
+  const reason = (e.message ?? String(err)).replace(/^[A-Z]+: /, '').replace(/, (open|write|mkdir|rename|close) .*$/, '').replace(/, (open|write|mkdir|rename|close)$/, '');
+  return { code: e.code, reason };
+}
 
 export function writeAtomic(file: string, text: string): void {
   writeAtomicBytes(file, text);
 }
 
 export function writeAtomicBytes(file: string, data: string | Uint8Array): void {
-  mkdirSync(dirname(file), { recursive: true });
   const tmp = `${file}.tmp-${process.pid}`;
-  writeFileSync(tmp, data);
-  renameSync(tmp, file);
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(tmp, data);
+    renameSync(tmp, file);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    const { code, reason } = reasonOf(err);
+    throw new WriteError(file, code, reason);
+  }
 }

@@ -1,7 +1,7 @@
 // The project root: the nearest folder at or above the start that holds snas-lab's package.json.
 // (No import.meta here: notebooks import src through tslab, which compiles to CommonJS.)
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 
 let cached: string | undefined;
 
@@ -26,6 +26,21 @@ export function projectRoot(): string {
     }
   }
   throw new Error(`cannot find the snas-lab project root above ${process.cwd()} (set SNAS_ROOT)`);
+}
+
+/**
+ * A path as records write it (configs, run.json, environment.json): relative to the project root
+ * (with '/') when it lies inside it, so two clones write the same bytes; else absolute.
+ */
+export function projectPath(path: string): string {
+  const abs = resolve(path);
+  const rel = relative(projectRoot(), abs);
+  return rel === '' ? '.' : rel.startsWith('..') || isAbsolute(rel) ? abs : rel.split(sep).join('/');
+}
+
+/** A path a config or record holds, to read: a relative one is relative to the project root. */
+export function fromProject(path: string): string {
+  return isAbsolute(path) ? path : join(projectRoot(), path);
 }
 
 /** What `npm run gpu-bundle` records in a bundle's package.json: the bundled files and versions. */

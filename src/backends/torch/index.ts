@@ -47,6 +47,7 @@ function builtFrom(): string {
 }
 
 let info: TorchInfo | undefined;
+let started: NativeTorch | undefined;
 
 /**
  * Loads the addon and registers the `torch` tfjs backend with all its kernels (once).
@@ -56,18 +57,25 @@ let info: TorchInfo | undefined;
 export function registerTorch(env: NodeJS.ProcessEnv = process.env): TorchInfo {
   if (info) return info;
   const native: NativeTorch = loadAddon();
+  started = native;
   const threads = Number(env.SNAS_TORCH_THREADS ?? availableParallelism());
-  const started = native.init(Number.isInteger(threads) && threads > 0 ? threads : availableParallelism(), env.SNAS_TORCH_DEVICE ?? 'cpu');
+  const begun = native.init(Number.isInteger(threads) && threads > 0 ? threads : availableParallelism(), env.SNAS_TORCH_DEVICE ?? 'cpu');
   registerMathKernels(native.unaryKernels, native.binaryKernels);
   registerSamplingKernels();
   registerShapeKernels();
   registerNNKernels();
   registerFusedKernels();
   tf.registerBackend(TORCH, () => new TorchBackend(native), 3);
-  info = { torch: native.version(), threads: started.threads, device: started.device, from: builtFrom(), gpus: started.gpus };
-  if (started.cudart > 0) info.cuda = cudaVersionText(started.cudart);
-  if (started.cudnn > 0) info.cudnn = cudnnVersionText(started.cudnn);
+  info = { torch: native.version(), threads: begun.threads, device: begun.device, from: builtFrom(), gpus: begun.gpus };
+  if (begun.cudart > 0) info.cuda = cudaVersionText(begun.cudart);
+  if (begun.cudnn > 0) info.cudnn = cudnnVersionText(begun.cudnn);
   return info;
+}
+
+/** Sets libtorch's intra-op threads (a run's own count; sums over threads differ in their last bits); no-op before registration. */
+export function setTorchThreads(threads: number): void {
+  if (!info || !started || info.threads === threads) return;
+  info.threads = started.init(threads, info.device).threads;
 }
 
 /** libtorch's version, threads and device once the backend is registered, else undefined. */

@@ -12,7 +12,7 @@ import { ensureRun } from '../../runs/reuse.js';
 import { readSearchRun } from '../../search/read.js';
 import { runSearch, searchEpochLine } from '../../search/run.js';
 import { csvText } from '../../util/csv.js';
-import { projectRoot } from '../../util/root.js';
+import { projectPath, projectRoot } from '../../util/root.js';
 import { writeAtomic } from '../../util/files.js';
 import { EXIT, UsageError } from '../usage.js';
 import { help, parse, SCALE_HELP, type Command } from '../command.js';
@@ -69,7 +69,7 @@ ${SCALE_HELP}`,
         const runDir = join(out, `lambda-${lambda}-seed${seed}`);
         await ensureRun(runDir, config, (l) => console.error(l), (flags) => runSearch({
           config, configFile: file, out: runDir, ...flags, name: `${name} lambda ${lambda}`,
-          environment: () => ({ ...environmentRecord(backend, { scale, seed }), config_file: file, lambda }),
+          environment: () => ({ ...environmentRecord(backend, { scale, seed }), config_file: projectPath(file), lambda }),
           command: ['snas', 'calibrate', ...args].join(' '), log: (l) => console.error(l),
           onStep: (i) => progress.step(i), onEpoch: (r, t) => progress.line(searchEpochLine(r, t)),
         }));

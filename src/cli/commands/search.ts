@@ -12,6 +12,7 @@ import { runSearch, searchEpochLine } from '../../search/run.js';
 import { EXIT, UsageError } from '../usage.js';
 import { help, parse, type Command } from '../command.js';
 import { applySeed, RUN_HELP, RUN_OPTIONS, runFlags, scaleFlag } from '../run-options.js';
+import { projectPath } from '../../util/root.js';
 
 export const search: Command = {
   summary: 'run an architecture search from a config',
@@ -49,7 +50,7 @@ ${RUN_HELP}`,
     try {
       const summary = await runSearch({
         config, configFile: file, out, ...flags, name: typeof values.name === 'string' ? values.name : name,
-        environment: () => ({ ...environmentRecord(backend, { scale, seed: config.seed }), config_file: file }),
+        environment: () => ({ ...environmentRecord(backend, { scale, seed: config.seed }), config_file: projectPath(file) }),
         command: ['snas', 'search', ...args].join(' '),
         log: (l) => console.error(l),
         onStep: (i) => progress.step(i),

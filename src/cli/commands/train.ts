@@ -14,6 +14,7 @@ import { FILES } from '../../runs/dir.js';
 import { EXIT, UsageError } from '../usage.js';
 import { help, parse, type Command } from '../command.js';
 import { applySeed, RUN_HELP, RUN_OPTIONS, runFlags, scaleFlag } from '../run-options.js';
+import { projectPath } from '../../util/root.js';
 
 export const train: Command = {
   summary: 'train a derived network from scratch',
@@ -36,7 +37,8 @@ ${RUN_HELP}`,
     if (positionals.length !== 1) throw new UsageError('snas train: expected one CONFIG.yaml');
     const file = positionals[0]!;
     const { config, scale, name } = readTrainConfig(file, scaleFlag(values.scale));
-    if (typeof values.genotype === 'string') config.train.genotype = values.genotype;
+    // A genotype file given on the command line is relative to where the command runs; the config records it as the project sees it.
+    if (typeof values.genotype === 'string') config.train.genotype = /\.(json|ya?ml)$/i.test(values.genotype) ? projectPath(values.genotype) : values.genotype;
     applySeed(config, values.seed);
     const out = resolve(typeof values.out === 'string' ? values.out : trainRunDir(name, config.train.genotype, scale, config.seed));
     const backend = await selectBackend({ requested: config.backend, requestedBy: `${file}: backend`, log: (l) => console.error(l) });
@@ -53,7 +55,7 @@ ${RUN_HELP}`,
     try {
       const summary = await runTraining({
         config, configFile: file, out, ...flags, name: typeof values.name === 'string' ? values.name : name,
-        environment: () => ({ ...environmentRecord(backend, { scale, seed: config.seed }), config_file: file }),
+        environment: () => ({ ...environmentRecord(backend, { scale, seed: config.seed }), config_file: projectPath(file) }),
         command: ['snas', 'train', ...args].join(' '),
         log: (l) => console.error(l),
         onStep: (i) => progress.step(i),
