@@ -28,7 +28,7 @@ test('values are validated', () => {
   const cases: [string, RegExp][] = [
     ['backend: gpu\n', /bad1\.yaml: backend: expected one of auto, torch, tfjs-node-gpu, tfjs-node, wasm, cpu, got "gpu"/],
     ['seed: -1\n', /bad2\.yaml: seed: expected a number .*0, got -1/],
-    ['sead: 1\n', /bad3\.yaml: unknown key 'sead'; expected one of backend, scale, seed, data/],
+    ['sead: 1\n', /bad3\.yaml: unknown key 'sead'; expected one of backend, scale, seed, threads, data/],
     ['scale: 3\n', /bad4\.yaml: scale: expected 'smoke' \| 'quick' \| 'paper', got 3/],
     ['backend: [cpu\n', /bad5\.yaml:\d+:\d+: invalid YAML/],
     ['- a\n- b\n', /bad6\.yaml: expected a mapping of keys at the top level/],
