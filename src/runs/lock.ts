@@ -65,8 +65,7 @@ export function acquireLock(dir: string, kind: LockKind = 'submit'): LockInfo | 
       writeFileSync(file, `${JSON.stringify(info)}\n`, { flag: 'wx' });
       return undefined;
     } catch (err) {
-      const e = err as NodeJS.ErrnoException;
-      if (e.code !== 'EEXIST') throw new WriteError(file, e.code, e.message.replace(/^[A-Z]+: /, '').replace(/, (open|mkdir) .*$/, ''));
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw WriteError.of(file, err);
     }
     const held = read(dir, kind);
     if (mine(held)) return undefined;

@@ -9,13 +9,12 @@ export class WriteError extends Error {
   constructor(readonly file: string, readonly code: string | undefined, reason: string) {
     super(`${file}: cannot write it: ${reason}${code ? ` (${code})` : ''}`);
   }
-}
 
-/** The system's reason for a failed write, without the syscall and path node adds. */
-function reasonOf(err: unknown): { code?: string; reason: string } {
-  const e = err as NodeJS.ErrnoException;
-  const reason = (e.message ?? String(err)).replace(/^[A-Z]+: /, '').replace(/, (open|write|mkdir|rename|close) .*$/, '').replace(/, (open|write|mkdir|rename|close)$/, '');
-  return { code: e.code, reason };
+  /** The WriteError of a failed system call on `file`: its reason without the code and syscall node puts around it. */
+  static of(file: string, err: unknown): WriteError {
+    const e = err as NodeJS.ErrnoException;
+    return new WriteError(file, e.code, (e.message ?? String(err)).replace(/^[A-Z]+: /, '').replace(/, (open|write|mkdir|rename|close)( .*)?$/, ''));
+  }
 }
 
 export function writeAtomic(file: string, text: string): void {
@@ -30,7 +29,6 @@ export function writeAtomicBytes(file: string, data: string | Uint8Array): void 
     renameSync(tmp, file);
   } catch (err) {
     rmSync(tmp, { force: true });
-    const { code, reason } = reasonOf(err);
-    throw new WriteError(file, code, reason);
+    throw WriteError.of(file, err);
   }
 }
