@@ -30,7 +30,7 @@ export { poolBNOf } from './networks/derived.js';
 
 // The reproduction's runs, declared in configs/reproduction.yaml (src/reproduction/plan.ts), and the run layer (src/runs/).
 export {
-  ablationRunRequests, cellId, evaluationCells, reproduction, searchesOfCells, searchRunRequests, selectCells, selectSearches,
+  ablationRunRequests, cellId, evaluationCells, naspRunRequests, reproduction, searchesOfCells, searchRunRequests, selectCells, selectSearches,
   trainingRunRequests,
 } from './reproduction/plan.js';
 export { obtainRuns } from './executors/executor.js';
@@ -56,6 +56,12 @@ export { bnRuleRows } from './report/bn-rules.js';
 export { ablationReading, ablationRows } from './report/ablation.js';
 export { countPublished, table2ParamsRows, table3ComplexityRows, table3Rows } from './report/complexity.js';
 export { anchorRows } from './report/fashion-anchors.js';
+// The NASP paper (notebook 09): its op sets, Table 6, Figs. 2-4 and claims (src/search/nasp-space.ts, src/report/nasp-paper.ts).
+export { NASP_OPS } from './search/nasp-space.js';
+export {
+  accuracyAt, bandOver, claimRow, commonSeconds, derivedParamsM, discreteHistory, edgeChoiceFigure, epochChanges, naspClaim,
+  paperNaspTable2Rows, paperTable6Rows, runSeries, table6Rows, type RunSeries,
+} from './report/nasp-paper.js';
 export { sweepSepConvStep } from './bench/sepconv-step.js';
 
 // Small tools: seeded random numbers and statistics (src/util/).

@@ -22,7 +22,8 @@ import { DECISIONS, EnasController, decisionsToGenotype } from '../src/search/en
 import { EnasSearch } from '../src/search/enas.js';
 import { runSearch } from '../src/search/run.js';
 import { settleStep } from '../src/search/strategy.js';
-import { NaspSearch, binarise } from '../src/search/nasp.js';
+import { NaspSearch } from '../src/search/nasp.js';
+import { binarise } from '../src/search/nasp-update.js';
 import { unrolledAlphaGrads } from '../src/search/unrolled.js';
 import { EDGES, PRIMITIVES, edgeIndex } from '../src/space/primitives.js';
 import { rng } from '../src/util/rng.js';
@@ -190,7 +191,7 @@ test('NASP binarises alpha two edges per node, clips it to [0, 1], and its weigh
   try {
     const alphas = await n.archValues();
     for (const rows of [alphas.normal, alphas.reduce]) for (const r of rows) for (const v of r) assert.ok(v >= 0 && v <= 1);
-    const bin = binarise(alphas);
+    const bin = binarise(alphas, cfg.nasp.space);
     assert.equal(bin.normal.edges.length, 8);
     const named = new Map(n.net.namedVariables());
     const before = new Map([...named].map(([k, v]) => [k, v.dataSync().slice()]));
@@ -201,7 +202,7 @@ test('NASP binarises alpha two edges per node, clips it to [0, 1], and its weigh
     for (const rows of [after.normal, after.reduce]) for (const r of rows) for (const v of r) assert.ok(v >= 0 && v <= 1, `alpha ${v} left [0, 1]`);
     assert.ok(after.normal.some((r) => r.some((v) => v === 0 || v === 1)), 'a large step clips some alpha to a bound');
     // The weight step used the binarisation of the alpha after the architecture step.
-    const used = binarise(after);
+    const used = binarise(after, cfg.nasp.space);
     const selected = new Set<string>();
     for (const [cellIdx, cell] of n.net.cells.entries()) {
       const g = cell.reduction ? used.reduce : used.normal;

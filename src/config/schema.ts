@@ -49,6 +49,19 @@ export const DartsSchema = z.object({
   bilevel: z.boolean().default(true),
 }).strict();
 
+/** NASP's op sets: the paper's per cell type (Sec. 4.1) or DARTS' seven ops in both cells (src/search/nasp-space.ts). */
+export const NASP_SPACES = ['paper', 'darts'] as const;
+/** NASP's update (Algorithm 2) and the two proximal baselines of its Sec. 4.5 (src/search/nasp-update.ts). */
+export const NASP_UPDATES = ['nasp', 'pa-standard', 'pa-lazy'] as const;
+
+/** NASP's options (SNAS-FACTS, "NASP"). */
+export const NaspSchema = z.object({
+  space: z.enum(NASP_SPACES).default('paper'),
+  /** Weight of Sec. 3.3's model-size regulariser (0 in the paper's main runs). */
+  eta: z.number().min(0).default(0),
+  update: z.enum(NASP_UPDATES).default('nasp'),
+}).strict();
+
 /** ENAS' controller (an LSTM trained by REINFORCE on validation accuracy). */
 export const EnasSchema = z.object({
   lstm_size: z.number().int().min(1).default(64),
@@ -116,7 +129,7 @@ export const SnasSearchSchema = z.object({
 }).strict();
 
 export const DartsSearchSchema = z.object({ method: z.literal('darts'), ...SEARCH_BASE, ...ALPHA_KEYS, darts: DartsSchema.default({}) }).strict();
-export const NaspSearchSchema = z.object({ method: z.literal('nasp'), ...SEARCH_BASE, ...ALPHA_KEYS }).strict();
+export const NaspSearchSchema = z.object({ method: z.literal('nasp'), ...SEARCH_BASE, ...ALPHA_KEYS, nasp: NaspSchema.default({}) }).strict();
 export const EnasSearchSchema = z.object({ method: z.literal('enas'), ...SEARCH_BASE, enas: EnasSchema.default({}) }).strict();
 
 /**
@@ -181,6 +194,8 @@ export type SearchConfig = z.infer<typeof SearchSchema>;
 export type SnasConfig = z.infer<typeof SnasSearchSchema>;
 export type DartsConfig = z.infer<typeof DartsSearchSchema>;
 export type NaspConfig = z.infer<typeof NaspSearchSchema>;
+export type NaspSpace = (typeof NASP_SPACES)[number];
+export type NaspUpdate = (typeof NASP_UPDATES)[number];
 export type EnasConfig = z.infer<typeof EnasSearchSchema>;
 /** The configs of the methods with architecture parameters alpha (SNAS, DARTS, NASP). */
 export type AlphaConfig = SnasConfig | DartsConfig | NaspConfig;

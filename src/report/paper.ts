@@ -1,4 +1,4 @@
-// The figures the paper printed (src/report/paper-tables.yaml): quoted, never measured.
+// The figures the papers printed (src/report/paper-tables.yaml: SNAS' tables, NASP's): quoted, never measured.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -15,6 +15,9 @@ export interface PaperTables {
   table1: PaperRow[];
   table2: PaperRow[];
   table3: PaperRow[];
+  /** The NASP paper's Table 2 and Table 6. */
+  nasp_table2: PaperRow[];
+  nasp_table6: PaperRow[];
 }
 
 let cache: PaperTables | undefined;

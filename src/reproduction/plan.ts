@@ -1,6 +1,6 @@
 // The reproduction's runs, declared once (configs/reproduction.yaml) and turned into run
 // requests at a scale: the searches of notebook 05 (Table 1, Fig. 4), the trainings of notebook
-// 06 (Table 2) and the sweep of notebook 08. A notebook hands the requests to an executor
+// 06 (Table 2), the sweep of notebook 08 and notebook 09's NASP runs. A notebook hands the requests to an executor
 // (obtainRuns) and reads the finished runs back through the runs table.
 import { basename, extname, join, resolve } from 'node:path';
 import { z } from 'zod';
@@ -37,6 +37,18 @@ export const ReproductionSchema = z.object({
     random_seed: z.number().int().min(0).default(0),
   }).strict(),
   ablation: z.object({ sweep: z.string().min(1) }).strict(),
+  nasp: z.object({
+    /** NASP as its paper describes it (a search config, from the project root). */
+    search: z.string().min(1),
+    seeds: Seeds,
+    /** The searches NASP is set against: config names among `searches`, run with their seeds there. */
+    darts_1st: z.string().min(1),
+    darts_2nd: z.string().min(1),
+    snas: z.string().min(1),
+    /** Sweeps over NASP's config: the proximal baselines, and the regulariser's eta. */
+    updates: z.string().min(1),
+    eta: z.string().min(1),
+  }).strict(),
 }).strict();
 
 export const REPRODUCTION_FILE = 'configs/reproduction.yaml';
@@ -69,6 +81,16 @@ export interface Reproduction {
   claims: { snas: string; darts: string };
   evaluation: { file: string; seeds: number[]; randomCells: number; randomSeed: number };
   ablation: { sweep: string };
+  nasp: NaspPlan;
+}
+
+/** Notebook 09's runs: NASP in the paper's space, the searches it is compared with, two sweeps. */
+export interface NaspPlan {
+  search: { name: string; file: string; seeds: number[] };
+  /** Config names of the compared searches (among Reproduction.searches). */
+  compared: { darts_1st: string; darts_2nd: string; snas: string };
+  updates: string;
+  eta: string;
 }
 
 export function reproduction(scale: Scale, file = REPRODUCTION_FILE): Reproduction {
@@ -84,11 +106,20 @@ export function reproduction(scale: Scale, file = REPRODUCTION_FILE): Reproducti
   for (const [key, name] of Object.entries(p.claims)) {
     if (!searches.some((s) => s.name === name)) throw new ConfigError(`${file}: claims.${key}: expected one of the searches (${searches.map((s) => s.name).join(', ')}), got '${name}'`);
   }
+  for (const key of ['darts_1st', 'darts_2nd', 'snas'] as const) {
+    const name = p.nasp[key];
+    if (!searches.some((s) => s.name === name)) throw new ConfigError(`${file}: nasp.${key}: expected one of the searches (${searches.map((s) => s.name).join(', ')}), got '${name}'`);
+  }
   const e = p.evaluation;
   return {
     scale, searches, claims: { snas: p.claims.snas, darts: p.claims.darts },
     evaluation: { file: fromRoot(e.config), seeds: e.seeds[scale], randomCells: e.random_cells[scale], randomSeed: e.random_seed },
     ablation: { sweep: fromRoot(p.ablation.sweep) },
+    nasp: {
+      search: { name: basename(p.nasp.search, extname(p.nasp.search)), file: fromRoot(p.nasp.search), seeds: p.nasp.seeds[scale] },
+      compared: { darts_1st: p.nasp.darts_1st, darts_2nd: p.nasp.darts_2nd, snas: p.nasp.snas },
+      updates: fromRoot(p.nasp.updates), eta: fromRoot(p.nasp.eta),
+    },
   };
 }
 
@@ -168,4 +199,17 @@ export function selectCells(r: Reproduction, cells: PlannedCell[], ids: string[]
 export function searchesOfCells(r: Reproduction, cells: PlannedCell[]): RunRequest[] {
   const wanted = new Set(cells.map((c) => c.foundBy).filter(Boolean));
   return r.searches.filter((s) => wanted.has(s.name)).flatMap((s) => searchRequests(s.file, r.scale, [s.seeds[0]!]));
+}
+
+/**
+ * Notebook 09's runs: NASP over its seeds, the compared searches over theirs (notebook 05's runs,
+ * reused when it ran first), and the two sweeps. Each sweep run's config column in the runs
+ * table is its value's name (pa-standard, eta-0.1).
+ */
+export function naspRunRequests(r: Reproduction): { nasp: RunRequest[]; compared: RunRequest[]; updates: SweepJob[]; eta: SweepJob[] } {
+  const n = r.nasp;
+  const names = Object.values(n.compared);
+  const compared = r.searches.filter((s) => names.includes(s.name)).flatMap((s) => searchRequests(s.file, r.scale, s.seeds));
+  const sweep = (file: string) => sweepJobs(readSweep(file), file, r.scale);
+  return { nasp: searchRequests(n.search.file, r.scale, n.search.seeds), compared, updates: sweep(n.updates), eta: sweep(n.eta) };
 }

@@ -2,7 +2,8 @@
 // what identifies the run (run, kind, config, method, genotype, seed, scale, backend, status),
 // the facts of its config that reports need (configFacts: BN rule, temperature schedule,
 // resource constraint and lambda, the method's own keys), so no report infers them from values,
-// the epoch, every metric of metrics.csv, the epoch's seconds (timing.csv) and, for a finished
+// the epoch, every metric of metrics.csv, the epoch's timing.csv (seconds, the mean seconds of a
+// step and of its timed parts) and, for a finished
 // training, its result.json figures. Searches and trainings share the table; a column a run
 // has no value for holds NaN (numbers) or '' (text). Tables, claims and figures are computed
 // from it with danfo (src/report/run-stats.ts); a notebook filters it with selectRuns.
@@ -89,7 +90,8 @@ export function runRows(path: string, root?: string): Record<string, Value>[] {
   const env = existsSync(dir.path(FILES.environment)) ? readJson(dir.path(FILES.environment)) : {};
   const result = existsSync(dir.path(FILES.result)) ? readJson(dir.path(FILES.result)) : {};
   const timing = existsSync(dir.path(FILES.timing)) ? parseCsv(readFileSync(dir.path(FILES.timing), 'utf8')) : [];
-  const seconds = new Map(timing.map((t) => [Number(t.epoch), Number(t.seconds)]));
+  // Every timing.csv column but the epoch (seconds, images_per_s, step_s and the body's timers).
+  const timed = new Map(timing.map((t) => [Number(t.epoch), Object.fromEntries(Object.entries(t).filter(([k]) => k !== 'epoch').map(([k, v]) => [k, Number(v)]))]));
   const id: Record<string, Value> = {
     run: root ? relative(root, path) || basename(path) : path,
     kind: config.search ? 'search' : config.train ? 'train' : '',
@@ -105,7 +107,7 @@ export function runRows(path: string, root?: string): Record<string, Value>[] {
   const extra = existsSync(dir.path(FILES.result)) ? Object.fromEntries(RESULT_COLUMNS.map((c) => [c, typeof result[c] === 'number' ? result[c] as number : NaN])) : {};
   return parseCsv(readFileSync(dir.path(FILES.metrics), 'utf8')).map((m) => {
     const metrics = Object.fromEntries(Object.entries(m).map(([k, v]) => [k, v === 'NaN' ? NaN : v]));
-    return { ...id, ...metrics, seconds: seconds.get(Number(m.epoch)) ?? NaN, ...extra };
+    return { ...id, ...metrics, seconds: NaN, ...timed.get(Number(m.epoch)), ...extra };
   });
 }
 

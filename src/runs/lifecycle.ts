@@ -23,7 +23,13 @@ export class RunDiverged extends Error {}
  * the record averages over steps, as scalars on the backend that the lifecycle reads back every
  * READ_EVERY steps (and before a checkpoint, at an epoch's end and at a stop).
  */
-export type StepOutcome = StepTensors;
+export type StepOutcome = StepTensors & {
+  /** Wall seconds of the step's parts by timer name (RunBody.timers), measured by the body. */
+  timers?: Partial<Record<string, number>>;
+};
+
+/** Epoch sums' keys of the timers: TIMER + name, in seconds over the epoch's steps. */
+const TIMER = 'time:';
 
 /** Sums over an epoch's steps so far (a mid-epoch checkpoint keeps them). */
 export interface EpochSums {
@@ -34,10 +40,17 @@ export interface EpochSums {
   [sum: string]: number;
 }
 
+/**
+ * timing.csv's row of an epoch: its wall seconds (training and evaluation), the training's
+ * images per second, the mean wall seconds of a training step (step_s) and of each of the
+ * body's timers (NAME_s) per step.
+ */
 export interface TimingRecord {
   epoch: number;
   seconds: number;
   images_per_s: number;
+  step_s: number;
+  [timer: string]: number;
 }
 
 export type RunRecord = Record<string, CsvValue>;
@@ -56,6 +69,8 @@ export interface RunBody<R extends RunRecord> {
   readonly checkpointEvery: number;
   /** metrics.csv's columns, in order. */
   readonly columns: readonly string[];
+  /** The parts of a step the body times (StepOutcome.timers), each a timing.csv column NAME_s. */
+  readonly timers?: readonly string[];
   /** Every tensor of the run's state under a stable name (what a checkpoint saves). */
   state(): Map<string, tf.Variable>;
   /** Whatever else must survive a resume (optimiser counters, histories), as JSON. */
@@ -128,10 +143,11 @@ async function lifecycle<R extends RunRecord>(opts: LifecycleOptions<R>, makeBod
   const fixed: Partial<RunStatus> = opts.name ? { name: opts.name } : {};
   let writeStatus = dir.statusWriter(opts.command, resuming, fixed);
   const setStatus = (status: RunStatus['status'], message?: string) => writeStatus(status, meta.epochs_done, message);
+  const timingColumns = ['epoch', 'seconds', 'images_per_s', 'step_s', ...(body.timers ?? []).map((t) => `${t}_s`)];
   const save = () => saveRunState(dir.path(FILES.checkpoint), dir.path(FILES.previousCheckpoint), { ...meta, extra: body.saveExtra() }, state);
   const writeRecords = () => {
     dir.write(FILES.metrics, csvText(body.columns, meta.records));
-    dir.write(FILES.timing, csvText(['epoch', 'seconds', 'images_per_s'], meta.timing as unknown as RunRecord[]));
+    dir.write(FILES.timing, csvText(timingColumns, meta.timing as unknown as RunRecord[]));
     body.writeFiles?.(dir, meta.records);
   };
   const summary = (finished: boolean): RunSummary<R> => ({ dir: opts.out, records: meta.records, timing: meta.timing, finished, resumedFrom });
@@ -178,8 +194,12 @@ async function lifecycle<R extends RunRecord>(opts: LifecycleOptions<R>, makeBod
         };
         try {
           for (let step = meta.step; step < body.stepsPerEpoch; step++) {
+            const began = performance.now();
             const r = await steps.step(step);
             if (!r) break;
+            // The backends compute as they are called, so a step's wall time is its compute.
+            sums[`${TIMER}step`] = (sums[`${TIMER}step`] ?? 0) + (performance.now() - began) / 1000;
+            for (const [k, v] of Object.entries(r.timers ?? {})) if (v !== undefined) sums[TIMER + k] = (sums[TIMER + k] ?? 0) + v;
             pending.push(step, r);
             const done = step + 1;
             const checkpoint = body.checkpointEvery > 0 && done % body.checkpointEvery === 0 && done < body.stepsPerEpoch;
@@ -200,7 +220,11 @@ async function lifecycle<R extends RunRecord>(opts: LifecycleOptions<R>, makeBod
       }
       const trainSeconds = (performance.now() - t0) / 1000;
       const record = await body.endEpoch(epoch, sums);
-      const timing: TimingRecord = { epoch: epoch + 1, seconds: (performance.now() - t0) / 1000, images_per_s: sums.count / trainSeconds };
+      const perStep = (t: string) => (sums[TIMER + t] ?? NaN) / sums.steps;
+      const timing: TimingRecord = {
+        epoch: epoch + 1, seconds: (performance.now() - t0) / 1000, images_per_s: sums.count / trainSeconds, step_s: perStep('step'),
+        ...Object.fromEntries((body.timers ?? []).map((t) => [`${t}_s`, perStep(t)])),
+      };
       meta = { ...meta, epochs_done: epoch + 1, step: 0, partial: emptySums(), records: [...meta.records, record], timing: [...meta.timing, timing] };
       writeRecords();
       await save();

@@ -31,6 +31,11 @@ export class Architecture {
     return [this.logAlpha.normal, this.logAlpha.reduce];
   }
 
+  /** The values now, read synchronously (construction, where no step is pending). */
+  valuesSync(): Alphas {
+    return { normal: this.logAlpha.normal.arraySync() as number[][], reduce: this.logAlpha.reduce.arraySync() as number[][] };
+  }
+
   async values(): Promise<Alphas> {
     return { normal: (await this.logAlpha.normal.array()) as number[][], reduce: (await this.logAlpha.reduce.array()) as number[][] };
   }
@@ -88,18 +93,54 @@ export function twoPerNode(scores: readonly (readonly number[])[]): CellGenotype
   return { form: 'two-per-node', edges };
 }
 
+/**
+ * The two-per-node rule on softmax(alpha) as a [14, 8] mask of 0 and 1 computed on the backend
+ * (what cellWeights(deriveDarts(...)) gives, but without reading alpha back: a step of DARTS
+ * counts its flips with it and never waits for the device).
+ */
+export function twoPerNodeMask(alpha: tf.Tensor2D): tf.Tensor2D {
+  if (NONE !== 0) throw new Error("twoPerNodeMask expects 'none' first among the primitives");
+  return tf.tidy(() => {
+    const ops = tf.slice(tf.softmax(alpha), [0, 1], [-1, PRIMITIVES.length - 1]);
+    const best = tf.max(ops, 1);
+    const opHot = tf.oneHot(tf.argMax(ops, 1), PRIMITIVES.length - 1).toFloat();
+    const kept: tf.Tensor[] = [];
+    let start = 0;
+    for (let node = 2; node < 2 + STEPS; node++) {
+      const { indices } = tf.topk(tf.slice(best, [start], [node]), 2);
+      kept.push(tf.sum(tf.oneHot(indices, node), 0));
+      start += node;
+    }
+    const edges = tf.reshape(tf.concat(kept), [EDGES, 1]).toFloat();
+    return tf.concat([tf.zeros([EDGES, 1]), tf.mul(opHot, edges)], 1) as tf.Tensor2D;
+  });
+}
+
 /** DARTS' rule on softmax(alpha) per edge. */
 export function deriveDarts(alphas: Alphas, name: string): Genotype {
   const cell = (rows: number[][]) => twoPerNode(rows.map((r) => softmax(r)));
   return { name, normal: cell(alphas.normal), reduce: cell(alphas.reduce), source: 'snas-lab search' };
 }
 
-/** Compact text of a derived cell: op@input per edge. */
 /** How many of a derived cell's edges are parameter-free ops (none, pools, skip). */
 export function parameterFreeEdges(g: Genotype, type: CellType): number {
   return g[type].edges.filter((e) => PARAMETER_FREE.includes(e.op)).length;
 }
 
+/**
+ * How many (cell type, edge, op) choices `b` keeps that `a` did not: a discrete architecture's
+ * changes from `a` to `b` (an op swapped on a kept edge, or an edge swapped for another, counts 1).
+ */
+export function choiceChanges(a: Genotype, b: Genotype): number {
+  let n = 0;
+  for (const type of CELL_TYPES) {
+    const before = new Set(a[type].edges.map((e) => `${e.node}/${e.input}/${e.op}`));
+    n += b[type].edges.filter((e) => !before.has(`${e.node}/${e.input}/${e.op}`)).length;
+  }
+  return n;
+}
+
+/** Compact text of a derived cell: op@input per edge. */
 export function cellText(g: Genotype, type: CellType): string {
   return g[type].edges.map((e) => `${e.op}@${e.input}`).join(' ');
 }

@@ -11,7 +11,7 @@ import type { ActiveOps } from '../space/search-cell.js';
 import type { CellType } from './architecture.js';
 import { correctCount, softmaxCrossEntropy } from '../ops/index.js';
 import type { Sgd } from '../optim/sgd.js';
-import { countCorrect, stepResult, type StepResult } from './strategy.js';
+import { countCorrect, since, stepResult, type StepResult } from './strategy.js';
 import type { Ctx } from '../nn/module.js';
 
 /** [14][8] op weights of a cell: 1 where the genotype keeps an op on an edge (2 where it lists the same op twice). */
@@ -53,10 +53,10 @@ export function evalChild(net: SearchNetwork, child: ChildNetwork, batch: Batch,
   return countCorrect(() => net.forward(batch.x, child.weights.normal, child.weights.reduce, ctx, child.active), batch);
 }
 
-/** Parameters of each op of each edge, [edge][op], summed over the cells of each type. */
 const opSizes = new WeakMap<SearchNetwork, Record<CellType, number[][]>>();
 
-function opSizesOf(net: SearchNetwork): Record<CellType, number[][]> {
+/** Parameters of each op of each edge, [edge][op], summed over the cells of each type. */
+export function opSizesOf(net: SearchNetwork): Record<CellType, number[][]> {
   let sizes = opSizes.get(net);
   if (!sizes) {
     const zero = () => Array.from({ length: EDGES }, () => new Array<number>(PRIMITIVES.length).fill(0));
@@ -87,15 +87,20 @@ export function opWeightShare(net: SearchNetwork, child: ChildNetwork): number {
 /** One SGD step of the shared weights through the child's ops only (NASP's and ENAS' weight step). */
 export async function trainChild(net: SearchNetwork, sgd: Sgd, child: ChildNetwork, batch: Batch, lr: number): Promise<StepResult> {
   const weights = net.trainableVariables();
+  const t0 = performance.now();
+  let forward = 0;
   const [loss, correct] = tf.tidy(() => {
     let hits: tf.Tensor | undefined;
     const { value, grads } = tf.variableGrads(() => {
       const logits = net.forward(batch.x, child.weights.normal, child.weights.reduce, { training: true }, child.active);
       hits = tf.keep(correctCount(logits, batch.y));
-      return softmaxCrossEntropy(logits, batch.y);
+      const l = softmaxCrossEntropy(logits, batch.y);
+      forward = since(t0);
+      return l;
     }, weights);
     sgd.step(weights, grads, lr);
     return [value, hits!];
   });
-  return { ...stepResult(loss!, correct!, undefined, batch), opsTrained: opWeightShare(net, child) };
+  const seconds = { forward, backward: since(t0) - forward };
+  return { ...stepResult(loss!, correct!, undefined, batch), opsTrained: opWeightShare(net, child), seconds };
 }

@@ -10,10 +10,10 @@ import type { Batch } from '../data/batches.js';
 import type { Ctx } from '../nn/module.js';
 import { correctCount, softmaxCrossEntropy } from '../ops/index.js';
 import type { Genotype } from '../space/genotype.js';
-import { deriveDarts, entropy, type Alphas, type CellType } from './architecture.js';
+import { CELL_TYPES, deriveDarts, entropy, twoPerNodeMask, type Alphas, type CellType } from './architecture.js';
 import { AlphaSearch } from './arch-optimizer.js';
 import { unrolledAlphaGrads } from './unrolled.js';
-import { countCorrect, stepResult, type SearchStrategy, type StepInput, type StepResult } from './strategy.js';
+import { countCorrect, since, stepResult, type SearchStrategy, type StepInput, type StepResult } from './strategy.js';
 import type { DataShape } from '../data/images.js';
 
 const TRAIN: Ctx = { training: true };
@@ -40,28 +40,53 @@ export class DartsSearch extends AlphaSearch implements SearchStrategy {
     return softmaxCrossEntropy(this.logits(batch.x, TRAIN), batch.y);
   }
 
+  /**
+   * One step; its flips are the changes of the derived architecture (the two-per-node rule on
+   * softmax(alpha)) from the step's start to its end, and its timers split it into the
+   * architecture update, the weights' forward pass and their backward pass (for single-level
+   * DARTS, one backward pass serves both: it counts as the weights').
+   */
   async trainStep({ batch, archBatch, lr }: StepInput): Promise<StepResult> {
     const weights = this.net.trainableVariables();
     const alphas = this.arch.variables();
+    const before = this.derivedMasks();
+    let arch = 0;
     if (this.bilevel) {
       if (!archBatch) throw new Error('bi-level DARTS needs a batch for the architecture step');
+      const t0 = performance.now();
       const alphaGrads = this.cfg.darts.order === 2 ? this.secondOrderGrads(batch, archBatch, lr) : this.firstOrderGrads(archBatch);
       this.alphaOpt.step(alphas, alphaGrads);
       tf.dispose(Object.values(alphaGrads));
+      arch = since(t0);
     }
     const trained = this.bilevel ? weights : [...weights, ...alphas];
+    const t1 = performance.now();
+    let forward = 0;
     const [loss, correct] = tf.tidy(() => {
       let hits: tf.Tensor | undefined;
       const { value, grads } = tf.variableGrads(() => {
         const logits = this.logits(batch.x, TRAIN);
         hits = tf.keep(correctCount(logits, batch.y));
-        return softmaxCrossEntropy(logits, batch.y);
+        const l = softmaxCrossEntropy(logits, batch.y);
+        forward = since(t1);
+        return l;
       }, trained);
       this.sgd.step(weights, grads, lr);
       if (!this.bilevel) this.alphaOpt.step(alphas, grads);
       return [value, hits!];
     });
-    return stepResult(loss!, correct!, undefined, batch);
+    const seconds = { arch, forward, backward: since(t1) - forward };
+    const flips = tf.tidy(() => {
+      const after = this.derivedMasks();
+      return tf.addN(CELL_TYPES.map((t) => tf.sum(tf.mul(after[t], tf.sub(1, before[t]))))) as tf.Scalar;
+    });
+    tf.dispose(Object.values(before));
+    return { ...stepResult(loss!, correct!, undefined, batch), flips, seconds };
+  }
+
+  /** The derived architecture now, as a 0/1 mask per cell type on the backend (no read back). */
+  private derivedMasks(): Record<CellType, tf.Tensor2D> {
+    return { normal: twoPerNodeMask(this.arch.logAlpha.normal as tf.Tensor2D), reduce: twoPerNodeMask(this.arch.logAlpha.reduce as tf.Tensor2D) };
   }
 
   /** dL_val/dalpha at the current weights. */

@@ -19,7 +19,7 @@ import { seedFor } from '../util/rng.js';
 import { cellText, parameterFreeEdges, type Alphas } from './architecture.js';
 import { evalChild, withChild } from './child.js';
 import { createStrategy } from './methods.js';
-import type { SearchStrategy } from './strategy.js';
+import { STEP_TIMERS, type SearchStrategy } from './strategy.js';
 import { useThreads } from '../backends/index.js';
 
 /**
@@ -27,7 +27,8 @@ import { useThreads } from '../backends/index.js';
  * one table): a column a method has no value for holds NaN. `tau` comes from the strategy's
  * metrics() (SNAS' temperature), `cost` from its steps (SNAS' resource cost term), `steps` is
  * the epoch's steps and `ops_trained` the mean share of the cells' op weights a step trained
- * (1 where every op trains; see StepResult.opsTrained). The validation accuracies are measured
+ * (1 where every op trains; see StepResult.opsTrained), `flips` the epoch's changes of the method's
+ * discrete architecture summed over its steps (NASP, DARTS; StepResult.flips). The validation accuracies are measured
  * twice, BN on each batch's own statistics (`_batch_bn`) and on the running averages
  * (`_running_bn`), on the same batches and the same sampled children; search_val_acc and
  * child_val_acc repeat the pair search.eval_bn names.
@@ -35,7 +36,7 @@ import { useThreads } from '../backends/index.js';
 export const METRIC_COLUMNS = [
   'epoch', 'steps', 'tau', 'lr', 'train_loss', 'train_acc', 'cost', 'search_val_acc', 'child_val_acc', 'entropy_normal', 'entropy_reduce',
   'genotype_normal', 'genotype_reduce', 'param_free_normal', 'param_free_reduce', 'ops_trained',
-  'search_val_acc_batch_bn', 'child_val_acc_batch_bn', 'search_val_acc_running_bn', 'child_val_acc_running_bn',
+  'search_val_acc_batch_bn', 'child_val_acc_batch_bn', 'search_val_acc_running_bn', 'child_val_acc_running_bn', 'flips',
 ] as const;
 
 /** The columns whose values come from the strategy's metrics(). */
@@ -91,6 +92,7 @@ function searchBody(opts: SearchOptions): RunBody<EpochRecord> {
     stepsPerEpoch: steps,
     checkpointEvery: cfg.checkpoint_every,
     columns: METRIC_COLUMNS,
+    timers: STEP_TIMERS,
     state: () => search.state(),
     saveExtra: () => ({ counters: search.counters(), alpha_history: history }),
     restoreExtra(extra) {
@@ -111,8 +113,10 @@ function searchBody(opts: SearchOptions): RunBody<EpochRecord> {
           const archBatch = archBatches ? (await archBatches.next()).value as Batch : undefined;
           const clock = { epoch, epochs: cfg.epochs, step: epoch * steps + step, stepsPerEpoch: steps };
           const r = await search.trainStep({ batch: next.value, archBatch, clock, lr, seed: seedFor(config.seed, epoch, step) });
-          const opsTrained = tf.scalar(r.opsTrained ?? 1);
-          return { loss: r.loss, correct: r.correct, count: r.count, sums: { ...(r.cost ? { cost: r.cost } : {}), ops_trained: opsTrained } };
+          const sums: Record<string, tf.Scalar> = { ops_trained: tf.scalar(r.opsTrained ?? 1) };
+          if (r.cost) sums.cost = r.cost;
+          if (r.flips) sums.flips = r.flips;
+          return { loss: r.loss, correct: r.correct, count: r.count, sums, timers: r.seconds };
         },
         async close() {
           await batches.return(undefined);
@@ -145,8 +149,10 @@ async function evaluateEpoch(
       if (b >= batches) break;
       for (const bn of EVAL_BN) {
         const ctx = evalCtx(bn);
-        sampled[bn] += await search.evalSearch(batch, seedFor(seed, epoch, b, 5), ctx);
-        derived[bn] += await evalChild(search.net, child, batch, ctx);
+        sampled[bn] += search.searchIsChild ? 0 : await search.evalSearch(batch, seedFor(seed, epoch, b, 5), ctx);
+        const childCorrect = await evalChild(search.net, child, batch, ctx);
+        derived[bn] += childCorrect;
+        if (search.searchIsChild) sampled[bn] += childCorrect;
       }
       seen += batch.y.shape[0];
       b++;
@@ -160,7 +166,7 @@ async function evaluateEpoch(
     search_val_acc: acc(sampled, headline), child_val_acc: acc(derived, headline), entropy_normal: search.entropy(alphas, 'normal'), entropy_reduce: search.entropy(alphas, 'reduce'),
     genotype_normal: cellText(genotype, 'normal'), genotype_reduce: cellText(genotype, 'reduce'),
     param_free_normal: parameterFreeEdges(genotype, 'normal'), param_free_reduce: parameterFreeEdges(genotype, 'reduce'),
-    ops_trained: (sums.ops_trained ?? NaN) / sums.steps,
+    ops_trained: (sums.ops_trained ?? NaN) / sums.steps, flips: sums.flips ?? NaN,
     search_val_acc_batch_bn: acc(sampled, 'batch'), child_val_acc_batch_bn: acc(derived, 'batch'),
     search_val_acc_running_bn: acc(sampled, 'running'), child_val_acc_running_bn: acc(derived, 'running'),
   };

@@ -13,7 +13,7 @@ import { seedFor } from '../util/rng.js';
 import { CELL_TYPES, deriveSnas, entropy, type Alphas, type CellType } from './architecture.js';
 import { AlphaSearch } from './arch-optimizer.js';
 import { costTables, costTerm, edgeTerms, type CostTables } from './cost-term.js';
-import { countCorrect, stepResult, type SearchStrategy, type StepClock, type StepInput, type StepResult } from './strategy.js';
+import { countCorrect, since, stepResult, type SearchStrategy, type StepClock, type StepInput, type StepResult } from './strategy.js';
 import type { DataShape } from '../data/images.js';
 import type { Ctx } from '../nn/module.js';
 
@@ -57,6 +57,9 @@ export class SnasSearch extends AlphaSearch implements SearchStrategy {
     const lambda = this.cfg.constraint.lambda;
     let drop = 0;
     const ctx = { training: true, dropPath: this.cfg.drop_path, nextSeed: () => seedFor(stepSeed, 3, drop++) };
+    // Timers: one forward and one backward pass serve the weights and alpha alike (counted as the weights').
+    const t0 = performance.now();
+    let forward = 0;
     const [loss, correct, cost] = tf.tidy(() => {
       let kept: tf.Tensor[] = [];
       const { value, grads } = tf.variableGrads(() => {
@@ -66,17 +69,17 @@ export class SnasSearch extends AlphaSearch implements SearchStrategy {
         const costValue = tf.addN(CELL_TYPES.map((t) => tf.sum(edgeTerms(z[t], this.costs[t]))));
         const hits = correctCount(logits, batch.y);
         kept = [tf.keep(hits), tf.keep(costValue)];
-        if (lambda === 0) return ce;
-        const term = this.cfg.constraint.form === 'reparam_log'
+        const term = lambda === 0 ? undefined : this.cfg.constraint.form === 'reparam_log'
           ? costValue // the reparameterised term is the cost at Z itself
           : tf.addN(CELL_TYPES.map((t) => costTerm(this.cfg.constraint.form, z[t], this.arch.logAlpha[t] as tf.Tensor2D, tau, this.costs[t])));
-        return tf.add(ce, tf.mul(term, lambda)) as tf.Scalar;
+        forward = since(t0);
+        return term ? tf.add(ce, tf.mul(term, lambda)) as tf.Scalar : ce;
       }, [...weights, ...alphas]);
       this.sgd.step(weights, grads, lr);
       this.alphaOpt.step(alphas, grads);
       return [value, ...kept];
     });
-    return stepResult(loss!, correct!, cost!, batch);
+    return { ...stepResult(loss!, correct!, cost!, batch), seconds: { arch: 0, forward, backward: since(t0) - forward } };
   }
 
   /** Correct predictions under a freshly sampled Z, in the evaluation context `ctx` (its BN rule). */

@@ -44,12 +44,29 @@ export interface StepResult {
    * computed and trained (SNAS, DARTS), which counts as 1.
    */
   opsTrained?: number;
+  /** How many choices of the method's discrete architecture this step changed (choiceChanges), on the backend; absent where a method does not count them. */
+  flips?: tf.Scalar;
+  /** Wall seconds of the step's parts (STEP_TIMERS), where the method measures them. */
+  seconds?: StepSeconds;
 }
+
+/**
+ * The parts of a step the run layer times (timing.csv's arch_s, forward_s, backward_s, the
+ * split of NASP's Table 6): the architecture update, the weights' forward pass, and their
+ * backward pass with the optimiser's step.
+ */
+export const STEP_TIMERS = ['arch', 'forward', 'backward'] as const;
+export type StepSeconds = Partial<Record<(typeof STEP_TIMERS)[number], number>>;
+
+/** Seconds since `t0` (a performance.now() reading). */
+export const since = (t0: number) => (performance.now() - t0) / 1000;
 
 export interface SearchStrategy {
   readonly net: SearchNetwork;
   /** True when the weights train on one half of the training split and the architecture on the other. */
   readonly bilevel: boolean;
+  /** True where the network the method searches with is the child derive() returns (NASP's binary architecture): evaluated once for both. */
+  readonly searchIsChild?: boolean;
   /** Every tensor of the search's state under a stable name (what a checkpoint saves). */
   state(): Map<string, tf.Variable>;
   /** Numbers of state besides tensors (an Adam step count, a reward baseline). */
@@ -83,7 +100,7 @@ export async function countCorrect(logits: () => tf.Tensor2D, batch: Batch): Pro
 /** Waits for a step by reading its loss back, and frees its tensors (timing, tests). */
 export async function settleStep(r: StepResult): Promise<number> {
   const loss = (await r.loss.data())[0]!;
-  tf.dispose(r.cost ? [r.loss, r.correct, r.cost] : [r.loss, r.correct]);
+  tf.dispose([r.loss, r.correct, ...(r.cost ? [r.cost] : []), ...(r.flips ? [r.flips] : [])]);
   return loss;
 }
 

@@ -22,6 +22,8 @@ export interface SyntheticRun {
   records: Record<string, number | string>[];
   /** Seconds per epoch (default 360 each). */
   seconds?: number[];
+  /** More timing.csv columns per epoch (step_s, arch_s, ...). */
+  timing?: Record<string, number>[];
   result?: Record<string, number | string>;
 }
 
@@ -36,7 +38,8 @@ export function writeRun(root: string, r: SyntheticRun): string {
   const records = r.records.map((x, i) => ({ epoch: i + 1, ...x }));
   const columns = [...new Set(records.flatMap((x) => Object.keys(x)))];
   dir.write(FILES.metrics, csvText(columns, records));
-  dir.write(FILES.timing, csvText(['epoch', 'seconds', 'images_per_s'], records.map((x, i) => ({ epoch: x.epoch, seconds: r.seconds?.[i] ?? 360, images_per_s: 1 }))));
+  const timed = Object.keys(r.timing?.[0] ?? {});
+  dir.write(FILES.timing, csvText(['epoch', 'seconds', 'images_per_s', ...timed], records.map((x, i) => ({ epoch: x.epoch, seconds: r.seconds?.[i] ?? 360, images_per_s: 1, ...r.timing?.[i] }))));
   if (r.result) dir.writeJson(FILES.result, r.result);
   return dir.dir;
 }

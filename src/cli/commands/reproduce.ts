@@ -21,7 +21,7 @@ Executes every notebook and publishes DIR (default results/): notebooks/ with th
 and PDF drawn by headless Chromium), environment.json, run.json and index.html, which links
 them all and opens offline; then the supplementary material, DIR/supplementary/ and
 DIR/supplementary.zip (see snas publish). Runs that finished with the same config are reused, not recomputed; the
-searches and trainings of notebooks 05, 06 and 08 go to the executor.
+searches and trainings of notebooks 05, 06, 08 and 09 go to the executor.
 ${EXECUTOR_HELP}
 ${SCALE_HELP}`,
   async run(args) {
