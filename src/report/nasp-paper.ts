@@ -87,6 +87,9 @@ export function bandOver(name: string, series: RunSeries[], y: (s: RunSeries) =>
 
 export interface Labelled { label: string; series: RunSeries[] }
 
+/** A label as a column name: 'DARTS 2nd order' -> 'darts_2nd_order'. */
+const slug = (label: string) => label.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '');
+
 /** Table 6 measured: seconds per step and over the search, per method, mean over its runs. */
 export function table6Rows(methods: Labelled[], reference: string): Row[] {
   const ref = methods.find((m) => m.label === reference);
@@ -97,7 +100,7 @@ export function table6Rows(methods: Labelled[], reference: string): Row[] {
     return {
       method: label, source: 'measured', runs: series.length, steps: m((s) => s.steps),
       arch_s_per_step: m((s) => s.perStep.arch), forward_s_per_step: m((s) => s.perStep.forward), backward_s_per_step: m((s) => s.perStep.backward),
-      total_s_per_step: step, total_s_over_search: m((s) => s.seconds[s.seconds.length - 1]!), [`${reference}_step_over_this`]: refStep / step,
+      total_s_per_step: step, total_s_over_search: m((s) => s.seconds[s.seconds.length - 1]!), [`${slug(reference)}_step_over_this`]: refStep / step,
     };
   });
 }
