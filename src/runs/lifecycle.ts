@@ -197,7 +197,8 @@ async function lifecycle<R extends RunRecord>(opts: LifecycleOptions<R>, makeBod
             const began = performance.now();
             const r = await steps.step(step);
             if (!r) break;
-            // The backends compute as they are called, so a step's wall time is its compute.
+            // The CPU backends compute as they are called, so there a step's wall time is its
+            // compute; on a GPU (an asynchronous queue) it is the time to queue the step.
             sums[`${TIMER}step`] = (sums[`${TIMER}step`] ?? 0) + (performance.now() - began) / 1000;
             for (const [k, v] of Object.entries(r.timers ?? {})) if (v !== undefined) sums[TIMER + k] = (sums[TIMER + k] ?? 0) + v;
             pending.push(step, r);
