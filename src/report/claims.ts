@@ -31,7 +31,7 @@ export interface ClaimTest {
 }
 
 /** The sample standard deviation over seeds; NaN for one seed (no spread to compare with). */
-const spreadOf = (xs: number[]) => (xs.length < 2 ? NaN : std(xs));
+export const spreadOf = (xs: number[]) => (xs.length < 2 ? NaN : std(xs));
 
 /** The verdict for a margin against a spread (see the header). */
 export function verdictOf(margin: number, spread: number): Verdict {

@@ -13,9 +13,9 @@ import { readAlphaHistory, readSearchRun } from '../search/read.js';
 import type { NaspSpace } from '../config/schema.js';
 import { EDGE_LIST, PRIMITIVES } from '../space/primitives.js';
 import type { Genotype } from '../space/genotype.js';
-import { mean, std } from '../util/stats.js';
+import { mean } from '../util/stats.js';
 import type { BandSeries } from './band-figure.js';
-import { verdictOf, type Verdict } from './claims.js';
+import { spreadOf, verdictOf, type Verdict } from './claims.js';
 import type { Figure } from './figure.js';
 import { paperTables } from './paper.js';
 import { col } from './run-stats.js';
@@ -132,11 +132,9 @@ export interface NaspClaim {
   verdict: Verdict;
 }
 
-const sd = (xs: number[]) => (xs.length < 2 ? NaN : std(xs));
-
 export function naspClaim(claim: string, paper: string, quantity: string, better: NaspClaim['better'], worse: NaspClaim['worse'], scale = 1): NaspClaim {
   const margin = mean(better.values) - scale * mean(worse.values);
-  const spread = sd(better.values) + scale * sd(worse.values);
+  const spread = spreadOf(better.values) + scale * spreadOf(worse.values);
   return { claim, paper, quantity, better, worse, margin, spread, verdict: verdictOf(margin, spread) };
 }
 

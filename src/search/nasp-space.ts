@@ -4,9 +4,8 @@
 // Alpha keeps its [14, 8] shape in both: an op outside a cell type's set has alpha 0, is never
 // binarised into the architecture and is never computed.
 import type { NaspSpace } from '../config/schema.js';
-import { PRIMITIVES, type OpName } from '../space/primitives.js';
+import { EDGES, PRIMITIVES, type OpName } from '../space/primitives.js';
 import type { ActiveOps } from '../space/search-cell.js';
-import { EDGES } from '../space/primitives.js';
 import { CELL_TYPES, type Alphas, type CellType } from './architecture.js';
 
 const ALL_BUT_NONE = PRIMITIVES.filter((op) => op !== 'none');
@@ -24,24 +23,21 @@ export function allowed(space: NaspSpace, type: CellType): boolean[] {
   return PRIMITIVES.map((op) => NASP_OPS[space][type].includes(op));
 }
 
-/** The op scores with every op outside the space at -Infinity, so that no rule can choose it. */
-export function withinSpace(alphas: Alphas, space: NaspSpace): Alphas {
-  const mask = (type: CellType) => {
-    const ok = allowed(space, type);
-    return alphas[type].map((row) => row.map((v, k) => (ok[k] ? v : -Infinity)));
-  };
-  return { normal: mask('normal'), reduce: mask('reduce') };
-}
-
-/** Alpha with every op outside the space set to 0 (where it stays: it gets no gradient). */
-export function zeroOutside(alphas: Alphas, space: NaspSpace): Alphas {
+/** Alpha with every op outside the space replaced by `fill`. */
+function fillOutside(alphas: Alphas, space: NaspSpace, fill: number): Alphas {
   const out = {} as Alphas;
   for (const type of CELL_TYPES) {
     const ok = allowed(space, type);
-    out[type] = alphas[type].map((row) => row.map((v, k) => (ok[k] ? v : 0)));
+    out[type] = alphas[type].map((row) => row.map((v, k) => (ok[k] ? v : fill)));
   }
   return out;
 }
+
+/** The op scores with every op outside the space at -Infinity, so that no rule can choose it. */
+export const withinSpace = (alphas: Alphas, space: NaspSpace): Alphas => fillOutside(alphas, space, -Infinity);
+
+/** Alpha with every op outside the space set to 0 (where it stays: it gets no gradient). */
+export const zeroOutside = (alphas: Alphas, space: NaspSpace): Alphas => fillOutside(alphas, space, 0);
 
 /** The ops every edge computes in the architecture step: the space's. */
 export function spaceOps(space: NaspSpace): Record<CellType, ActiveOps> {

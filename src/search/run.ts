@@ -149,10 +149,14 @@ async function evaluateEpoch(
       if (b >= batches) break;
       for (const bn of EVAL_BN) {
         const ctx = evalCtx(bn);
-        sampled[bn] += search.searchIsChild ? 0 : await search.evalSearch(batch, seedFor(seed, epoch, b, 5), ctx);
-        const childCorrect = await evalChild(search.net, child, batch, ctx);
-        derived[bn] += childCorrect;
-        if (search.searchIsChild) sampled[bn] += childCorrect;
+        if (search.searchIsChild) {
+          const correct = await evalChild(search.net, child, batch, ctx);
+          sampled[bn] += correct;
+          derived[bn] += correct;
+        } else {
+          sampled[bn] += await search.evalSearch(batch, seedFor(seed, epoch, b, 5), ctx);
+          derived[bn] += await evalChild(search.net, child, batch, ctx);
+        }
       }
       seen += batch.y.shape[0];
       b++;
