@@ -51,6 +51,7 @@ export { bandOf, epochBands, meanRunSeconds } from './report/run-stats.js';
 export { table1Rows } from './report/table1.js';
 export { table2Rows, type MeasuredTraining } from './report/table2.js';
 export { claimRows } from './report/claims.js';
+export { LEARNS_ABOVE, methodRows, type MethodSearch } from './report/methods.js';
 export { opBudgetRows } from './report/op-budget.js';
 export { bnRuleRows } from './report/bn-rules.js';
 export { ablationReading, ablationRows } from './report/ablation.js';
@@ -63,6 +64,7 @@ export {
   paperNaspTable2Rows, paperTable6Rows, runSeries, table6Rows, type RunSeries,
 } from './report/nasp-paper.js';
 export { sweepSepConvStep } from './bench/sepconv-step.js';
+export { countMethodStep } from './bench/method-step.js';
 
 // Small tools: seeded random numbers and statistics (src/util/).
 export { rng } from './util/rng.js';

@@ -70,7 +70,7 @@ const ROWS: Row[] = [
   { what: 'config: YAML syntax', setup: (d) => ['search', write(d, 'bad.yaml', 'search: [1, 2\n'), ...out(d)], message: (d) => new RegExp(`${escape(join(d, 'bad.yaml'))}:2:1: invalid YAML: `) },
   { what: 'config: unknown key', setup: (d) => ['search', search(d, 'colour: red'), ...out(d)], message: () => /bad\.yaml: search: unknown key 'colour'.*expected one of/ },
   { what: 'config: wrong type', setup: (d) => ['search', search(d, 'layers: three'), ...out(d)], message: () => /bad\.yaml: search\.layers: expected number, got "three"/ },
-  { what: 'config: unknown method', setup: (d) => ['search', write(d, 'bad.yaml', 'search: { method: magic }\n'), ...out(d)], message: () => /bad\.yaml: search\.method: expected one of snas, darts, nasp, enas/ },
+  { what: 'config: unknown method', setup: (d) => ['search', write(d, 'bad.yaml', 'search: { method: magic }\n'), ...out(d)], message: () => /bad\.yaml: search\.method: expected one of snas, darts, nasp, enas, gdas, unas, darts-prime, random-ws/ },
   { what: 'config: out of range', setup: (d) => ['search', search(d, 'lr: -1'), ...out(d)], message: () => /bad\.yaml: search\.lr: /},
   { what: 'config: unknown scale key', setup: (d) => ['search', search(d, 'layers: 3', 'scale: huge\n'), ...out(d)], message: () => /bad\.yaml: scale: unknown scale 'huge'; expected one of smoke, quick, paper/ },
   { what: 'config: a key the method does not read', setup: (d) => ['search', write(d, 'bad.yaml', 'search: { method: darts, temperature: { kind: constant, tau0: 1 } }\n'), ...out(d)], message: () => /bad\.yaml: search: unknown key 'temperature' \(method darts does not read it\)/ },

@@ -26,7 +26,9 @@ import { NaspSearch } from '../src/search/nasp.js';
 import { binarise } from '../src/search/nasp-update.js';
 import { unrolledAlphaGrads } from '../src/search/unrolled.js';
 import { EDGES, PRIMITIVES, edgeIndex } from '../src/space/primitives.js';
-import { rng } from '../src/util/rng.js';
+import { rng, seedFor } from '../src/util/rng.js';
+import { evalCtx } from '../src/nn/module.js';
+import { bestIndex, scoreChildren } from '../src/search/best-of.js';
 import { ROOT } from './helpers/run.js';
 
 function searchConfig<M extends SearchConfig['method']>(name: string, method: M, over: Record<string, unknown> = {}): Extract<SearchConfig, { method: M }> {
@@ -273,11 +275,50 @@ test("ENAS' controller samples as its log-probabilities say, and REINFORCE moves
   }
 });
 
-test('every baseline runs end to end, repeats itself, and resumes from a mid-epoch checkpoint to the same result', async () => {
+test("ENAS' controller: its temperature flattens the decisions, a step scores children_per_step children, and the result is the best of final_samples", async () => {
+  await selectBackend();
+  const entropyAt = (temperature: number) => {
+    const c = new EnasController(8, 2.5, 5, temperature);
+    try {
+      return c.sampleMany([rng(1), rng(2), rng(3)]).reduce((s, x) => s + x.entropy, 0);
+    } finally {
+      c.dispose();
+    }
+  };
+  assert.ok(entropyAt(5) > entropyAt(1), `sample entropy at temperature 5 (${entropyAt(5)}) above temperature 1 (${entropyAt(1)})`);
+  const cfg = searchConfig('enas', 'enas', { layers: 3, channels: 2 });
+  const e = new EnasSearch({ ...cfg, enas: { ...cfg.enas, children_per_step: 4, final_samples: 5 } }, 0, RGB);
+  const [b, a] = [batch(1, 8), batch(2, 8)];
+  const scored: number[] = [];
+  e.net.cells[0]!.edges.forEach((edge) => edge.ops.forEach((o) => {
+    const forward = o.forward.bind(o);
+    o.forward = (x, ctx) => { if (!ctx.training) scored.push(1); return forward(x, ctx); };
+  }));
+  try {
+    await e.controllerStep(a, 3);
+    // Each scored child computes two ops per node of the first cell (a normal cell): 8 op calls.
+    assert.equal(scored.length, 4 * 8, 'four children scored, eight ops each in the first cell');
+    assert.equal(e.updates, 1);
+    await e.choose(a, 7);
+    const candidates = Array.from({ length: 5 }, (_, i) => decisionsToGenotype(e.controller.sample(rng(seedFor(7, i))), 'c'));
+    const scores = await scoreChildren(e.net, candidates, a, evalCtx('running'));
+    const best = candidates[bestIndex(scores)]!;
+    const values = await e.archValues();
+    assert.deepEqual(values.normal, cellWeights(best.normal), 'the result is the best-scoring candidate');
+    assert.deepEqual(e.derive(values, 'x').normal.edges.length, 8);
+  } finally {
+    tf.dispose([b.x, b.y, a.x, a.y]);
+    e.dispose();
+  }
+});
+
+test('every baseline runs end to end, repeats itself, and resumes from a mid-epoch checkpoint to the same result (DARTS-PRIME between two projections)', async () => {
   const backend = await selectBackend();
   const dir = mkdtempSync(join(tmpdir(), 'snas-baselines-'));
   try {
-    for (const name of ['darts-2nd', 'darts-single', 'nasp', 'enas']) {
+    // Every method after DARTS computes every op each step, or one child's.
+    const everyOp = new Set(['darts-2nd', 'darts-single', 'darts-prime', 'idarts']);
+    for (const name of ['darts-2nd', 'darts-single', 'nasp', 'enas', 'gdas', 'idarts', 'unas', 'darts-prime', 'random-ws']) {
       const raw = readYaml(join(ROOT, 'configs', 'search', `${name}.yaml`)) as Record<string, unknown>;
       const config = configAtScale(raw, name, 'smoke');
       config.search = { ...config.search!, checkpoint_every: 1 };
@@ -288,8 +329,7 @@ test('every baseline runs end to end, repeats itself, and resumes from a mid-epo
       const a = await run('a');
       assert.equal(a.records.length, 2, name);
       for (const r of a.records) assert.ok(Number(r.child_val_acc) >= 0 && Number(r.search_val_acc) >= 0);
-      // DARTS trains every op on each step; NASP and ENAS one child's.
-      for (const r of a.records) assert.ok(name.startsWith('darts') ? r.ops_trained === 1 : Number(r.ops_trained) > 0 && Number(r.ops_trained) < 1, `${name}: ops_trained ${r.ops_trained}`);
+      for (const r of a.records) assert.ok(everyOp.has(name) ? r.ops_trained === 1 : Number(r.ops_trained) > 0 && Number(r.ops_trained) < 1, `${name}: ops_trained ${r.ops_trained}`);
       await run('b');
       await run('c', { stopAfterSteps: 4 });
       await run('c', { resume: true });

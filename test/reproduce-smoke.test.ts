@@ -16,7 +16,7 @@ import { ROOT, snas } from './helpers/run.js';
 import { slurmCluster } from './helpers/slurm.js';
 
 const OUT = join(ROOT, 'results', 'smoke');
-const TABLES = ['table1', 'claims', 'op_budget', 'bn_rules', 'table2', 'table3', 'temperature_ablation', 'nasp_eta'];
+const TABLES = ['table1', 'claims', 'methods', 'op_budget', 'bn_rules', 'table2', 'table3', 'temperature_ablation', 'nasp_eta'];
 /** Notebook 09's tables made of step times (Table 6, the claims on them, search seconds): published, but no two executions share them. */
 const TIMED_TABLES = ['nasp_table6', 'nasp_claims', 'nasp_table2'];
 /** Fig. 4, the parameter-free ops and the training accuracy per epoch (notebook 05), the temperature ablation's curves (notebook 08), NASP's Figs. 2-4 (notebook 09). */
@@ -139,7 +139,7 @@ test('a LaTeX document inputting the archive\'s tables.tex and figures.tex compi
 });
 
 /** Columns that hold this execution's wall time, which no two executions share. */
-const TIME_COLUMNS = ['search_hours', 'search_cost_gpu_days'];
+const TIME_COLUMNS = ['search_hours', 'search_cost_gpu_days', 'step_s', 'arch_s'];
 
 test('snas reproduce --scale smoke --executor slurm completes and publishes the same tables as through the local executor', { skip: slurmCluster() }, () => {
   const out = join(ROOT, 'results', 'smoke-slurm');

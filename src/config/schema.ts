@@ -41,12 +41,56 @@ export const ConstraintSchema = z.object({
   lambda: z.number().min(0).default(0),
 }).strict();
 
-/** DARTS' options (SNAS-FACTS, "DARTS"). */
+/** DARTS' options (SNAS-FACTS, "DARTS"; iDARTS in METHODS-FACTS). */
 export const DartsSchema = z.object({
-  /** 1: alpha's gradient at the current weights; 2: at the unrolled weights, with the finite-difference Hessian-vector term. */
-  order: z.union([z.literal(1), z.literal(2)]).default(1),
+  /**
+   * 1: alpha's gradient at the current weights; 2: at the unrolled weights, with the
+   * finite-difference Hessian-vector term; implicit (iDARTS): the implicit-function hypergradient,
+   * the inverse Hessian as a Neumann series (src/search/implicit.ts).
+   */
+  order: z.union([z.literal(1), z.literal(2), z.literal('implicit')]).default(1),
   /** true: weights on one half of the training split, alpha on the other; false: both from one batch and one backward pass. */
   bilevel: z.boolean().default(true),
+  /** order implicit: the Neumann series' terms K beyond the first (K Hessian-vector products a step). */
+  neumann_terms: z.number().int().min(0).default(3),
+  /** order implicit: the series' step eta in eta * sum_k (I - eta H)^k (below 2 / the Hessian's largest eigenvalue). */
+  neumann_lr: z.number().positive().default(0.01),
+}).strict();
+
+/** GDAS' options (METHODS-FACTS, "GDAS"): the temperature of its hard Gumbel samples falls linearly over the run. */
+export const GdasSchema = z.object({
+  tau_max: z.number().positive().default(10),
+  tau_min: z.number().positive().default(0.1),
+}).strict();
+
+/** UNAS' gradient estimators (src/search/estimators.ts). */
+export const UNAS_ESTIMATORS = ['pathwise', 'reinforce', 'rebar'] as const;
+
+/** UNAS' options (METHODS-FACTS, "UNAS"). */
+export const UnasSchema = z.object({
+  estimator: z.enum(UNAS_ESTIMATORS).default('rebar'),
+  /** lambda of the objective L_train + lambda |L_val - L_train| (0: L_train alone). */
+  gap_weight: z.number().min(0).default(0.5),
+  /** The relaxation's temperature (pathwise samples, rebar's control variate). */
+  tau: z.number().positive().default(1),
+  /** reinforce, rebar: the decay of the baseline, a moving average of the estimator's learning signal. */
+  baseline_decay: z.number().min(0).lt(1).default(0.99),
+  /** rebar: the control variate's scale (fixed here; REBAR tunes it). */
+  rebar_eta: z.number().min(0).default(1),
+}).strict();
+
+/** DARTS-PRIME's ADMM regularisation (METHODS-FACTS, "DARTS-PRIME"). */
+export const AdmmSchema = z.object({
+  /** Steps between the projections of softmax(alpha) + u onto discrete architectures (and the dual updates). */
+  every: z.number().int().min(1).default(10),
+  /** The penalty rho/2 sum ||softmax(alpha) - z + u||^2 in the architecture step. */
+  rho: z.number().min(0).default(1e-3),
+}).strict();
+
+/** Random search with weight sharing (METHODS-FACTS): uniform children train the supernet; the best of N ranked on a batch is the result. */
+export const RandomWsSchema = z.object({
+  /** Architectures sampled and ranked at the end of each epoch by accuracy on a batch of the other half of the training split. */
+  candidates: z.number().int().min(1).default(10),
 }).strict();
 
 /** NASP's op sets: the paper's per cell type (Sec. 4.1) or DARTS' seven ops in both cells (src/search/nasp-space.ts). */
@@ -62,19 +106,23 @@ export const NaspSchema = z.object({
   update: z.enum(NASP_UPDATES).default('nasp'),
 }).strict();
 
-/** ENAS' controller (an LSTM trained by REINFORCE on validation accuracy). */
+/** ENAS' controller (an LSTM trained by REINFORCE on validation accuracy; METHODS-FACTS, "ENAS"). */
 export const EnasSchema = z.object({
-  lstm_size: z.number().int().min(1).default(64),
+  lstm_size: z.number().int().min(1).default(100),
   controller_lr: z.number().positive().default(3.5e-4),
+  /** Weight of the sampled child's entropy added to its reward. */
   entropy_weight: z.number().min(0).default(1e-4),
   baseline_decay: z.number().min(0).lt(1).default(0.99),
-  /** Logits are tanh-squashed to this magnitude (ENAS' tanh constant). */
-  tanh_constant: z.number().positive().default(1.1),
-  /** Children sampled to estimate the per-edge op frequencies recorded as the architecture. */
-  frequency_samples: z.number().int().min(1).default(100),
+  /** Logits are divided by this temperature, then tanh-squashed to tanh_constant. */
+  temperature: z.number().positive().default(5),
+  tanh_constant: z.number().positive().default(2.5),
+  /** Children sampled and scored per controller step, their REINFORCE gradients averaged. */
+  children_per_step: z.number().int().min(1).default(10),
+  /** Cells sampled at the end of each epoch; the best on a batch of the other half of the training split is the result. */
+  final_samples: z.number().int().min(1).default(10),
 }).strict();
 
-export const SEARCH_METHODS = ['snas', 'darts', 'nasp', 'enas'] as const;
+export const SEARCH_METHODS = ['snas', 'darts', 'nasp', 'enas', 'gdas', 'unas', 'darts-prime', 'random-ws'] as const;
 export type SearchMethod = (typeof SEARCH_METHODS)[number];
 
 /** The keys every search method reads: budget, network size, and the weights' SGD. */
@@ -131,6 +179,10 @@ export const SnasSearchSchema = z.object({
 export const DartsSearchSchema = z.object({ method: z.literal('darts'), ...SEARCH_BASE, ...ALPHA_KEYS, darts: DartsSchema.default({}) }).strict();
 export const NaspSearchSchema = z.object({ method: z.literal('nasp'), ...SEARCH_BASE, ...ALPHA_KEYS, nasp: NaspSchema.default({}) }).strict();
 export const EnasSearchSchema = z.object({ method: z.literal('enas'), ...SEARCH_BASE, enas: EnasSchema.default({}) }).strict();
+export const GdasSearchSchema = z.object({ method: z.literal('gdas'), ...SEARCH_BASE, ...ALPHA_KEYS, gdas: GdasSchema.default({}) }).strict();
+export const UnasSearchSchema = z.object({ method: z.literal('unas'), ...SEARCH_BASE, ...ALPHA_KEYS, unas: UnasSchema.default({}) }).strict();
+export const DartsPrimeSearchSchema = z.object({ method: z.literal('darts-prime'), ...SEARCH_BASE, ...ALPHA_KEYS, admm: AdmmSchema.default({}) }).strict();
+export const RandomWsSearchSchema = z.object({ method: z.literal('random-ws'), ...SEARCH_BASE, random_ws: RandomWsSchema.default({}) }).strict();
 
 /**
  * An architecture search (snas search): one section per method, each with the keys that method
@@ -138,7 +190,9 @@ export const EnasSearchSchema = z.object({ method: z.literal('enas'), ...SEARCH_
  */
 export const SearchSchema = z.preprocess(
   (v) => (v && typeof v === 'object' && !Array.isArray(v) && !('method' in v) ? { method: 'snas', ...v } : v),
-  z.discriminatedUnion('method', [SnasSearchSchema, DartsSearchSchema, NaspSearchSchema, EnasSearchSchema]),
+  z.discriminatedUnion('method', [
+    SnasSearchSchema, DartsSearchSchema, NaspSearchSchema, EnasSearchSchema, GdasSearchSchema, UnasSearchSchema, DartsPrimeSearchSchema, RandomWsSearchSchema,
+  ]),
 );
 
 /** Training a derived network from scratch (snas train); defaults are the CIFAR-10 evaluation's (SNAS-FACTS). */
@@ -197,7 +251,12 @@ export type NaspConfig = z.infer<typeof NaspSearchSchema>;
 export type NaspSpace = (typeof NASP_SPACES)[number];
 export type NaspUpdate = (typeof NASP_UPDATES)[number];
 export type EnasConfig = z.infer<typeof EnasSearchSchema>;
-/** The configs of the methods with architecture parameters alpha (SNAS, DARTS, NASP). */
-export type AlphaConfig = SnasConfig | DartsConfig | NaspConfig;
+export type GdasConfig = z.infer<typeof GdasSearchSchema>;
+export type UnasConfig = z.infer<typeof UnasSearchSchema>;
+export type UnasEstimator = (typeof UNAS_ESTIMATORS)[number];
+export type DartsPrimeConfig = z.infer<typeof DartsPrimeSearchSchema>;
+export type RandomWsConfig = z.infer<typeof RandomWsSearchSchema>;
+/** The configs of the methods with architecture parameters alpha (SNAS, DARTS, NASP, GDAS, UNAS, DARTS-PRIME). */
+export type AlphaConfig = SnasConfig | DartsConfig | NaspConfig | GdasConfig | UnasConfig | DartsPrimeConfig;
 export type TrainConfig = z.infer<typeof TrainSchema>;
 export type DataConfig = z.infer<typeof DataSchema>;

@@ -22,7 +22,8 @@ export const ReproductionSchema = z.object({
     config: z.string().min(1),
     /** Its method's label in the paper's Table 1 and Table 2 (rows are paired by it). */
     table1: z.string().min(1),
-    table2: z.string().min(1),
+    /** Absent: notebook 06 does not train its cell (the methods after SNAS, whose cells Table 2 does not list). */
+    table2: z.string().min(1).optional(),
     /** The paper's published cell of this method, trained beside the cell found here. */
     published: z.string().min(1).optional(),
     seeds: Seeds,
@@ -58,7 +59,8 @@ export interface PlannedSearch {
   name: string;
   file: string;
   table1: string;
-  table2: string;
+  /** Absent where notebook 06 does not train the search's cell. */
+  table2?: string;
   published?: string;
   seeds: number[];
   first: boolean;
@@ -129,9 +131,9 @@ export function searchRunRequests(r: Reproduction): RunRequest[] {
   return ordered.flatMap((s) => searchRequests(s.file, r.scale, s.seeds));
 }
 
-/** The searches whose cells notebook 06 trains: each search's first seed. */
+/** The searches whose cells notebook 06 trains: each search with a Table 2 row, its first seed. */
 export function foundCellSearches(r: Reproduction): RunRequest[] {
-  return r.searches.flatMap((s) => searchRequests(s.file, r.scale, [s.seeds[0]!]));
+  return r.searches.filter((s) => s.table2).flatMap((s) => searchRequests(s.file, r.scale, [s.seeds[0]!]));
 }
 
 /**
@@ -142,6 +144,7 @@ export function foundCellSearches(r: Reproduction): RunRequest[] {
 export function evaluationCells(r: Reproduction): PlannedCell[] {
   const cells: PlannedCell[] = [];
   for (const s of r.searches) {
+    if (!s.table2) continue;
     const seed = s.seeds[0]!;
     cells.push({ method: s.table2, cell: `found here: ${s.name} (${r.scale}, seed ${seed})`, genotype: projectPath(join(searchRunDir(s.name, r.scale, seed), 'genotype.json')), foundBy: s.name });
     if (s.published) cells.push({ method: s.table2, cell: `published ${s.published}`, genotype: s.published });

@@ -99,9 +99,14 @@ export function twoPerNode(scores: readonly (readonly number[])[]): CellGenotype
  * counts its flips with it and never waits for the device).
  */
 export function twoPerNodeMask(alpha: tf.Tensor2D): tf.Tensor2D {
-  if (NONE !== 0) throw new Error("twoPerNodeMask expects 'none' first among the primitives");
+  return tf.tidy(() => twoPerNodeMaskOf(tf.softmax(alpha) as tf.Tensor2D));
+}
+
+/** The two-per-node rule on op scores [14, 8] (twoPerNode's rule) as a 0/1 mask on the backend. */
+export function twoPerNodeMaskOf(scores: tf.Tensor2D): tf.Tensor2D {
+  if (NONE !== 0) throw new Error("twoPerNodeMaskOf expects 'none' first among the primitives");
   return tf.tidy(() => {
-    const ops = tf.slice(tf.softmax(alpha), [0, 1], [-1, PRIMITIVES.length - 1]);
+    const ops = tf.slice(scores, [0, 1], [-1, PRIMITIVES.length - 1]);
     const best = tf.max(ops, 1);
     const opHot = tf.oneHot(tf.argMax(ops, 1), PRIMITIVES.length - 1).toFloat();
     const kept: tf.Tensor[] = [];
@@ -114,6 +119,24 @@ export function twoPerNodeMask(alpha: tf.Tensor2D): tf.Tensor2D {
     const edges = tf.reshape(tf.concat(kept), [EDGES, 1]).toFloat();
     return tf.concat([tf.zeros([EDGES, 1]), tf.mul(opHot, edges)], 1) as tf.Tensor2D;
   });
+}
+
+/** The DARTS-rule masks of both cell types now (the start of a step, for derivedFlips). */
+export function derivedMasks(logAlpha: Record<CellType, tf.Variable>): Record<CellType, tf.Tensor2D> {
+  return { normal: twoPerNodeMask(logAlpha.normal as tf.Tensor2D), reduce: twoPerNodeMask(logAlpha.reduce as tf.Tensor2D) };
+}
+
+/**
+ * The choices of the DARTS-rule architecture that changed since `before` (derivedMasks at a
+ * step's start), on the backend; frees `before`.
+ */
+export function derivedFlips(before: Record<CellType, tf.Tensor2D>, logAlpha: Record<CellType, tf.Variable>): tf.Scalar {
+  const flips = tf.tidy(() => {
+    const after = derivedMasks(logAlpha);
+    return tf.addN(CELL_TYPES.map((t) => tf.sum(tf.mul(after[t], tf.sub(1, before[t]))))) as tf.Scalar;
+  });
+  tf.dispose(Object.values(before));
+  return flips;
 }
 
 /** DARTS' rule on softmax(alpha) per edge. */

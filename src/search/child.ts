@@ -71,7 +71,7 @@ export function opSizesOf(net: SearchNetwork): Record<CellType, number[][]> {
 }
 
 /** The share of the network's cell-op parameters (every edge's ops, every cell) that the child's ops hold. */
-export function opWeightShare(net: SearchNetwork, child: ChildNetwork): number {
+export function opWeightShare(net: SearchNetwork, child: Pick<ChildNetwork, 'active'>): number {
   const sizes = opSizesOf(net);
   let mine = 0;
   let all = 0;

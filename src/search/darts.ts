@@ -1,8 +1,9 @@
 // DARTS over the shared search network (Liu et al. 2019; SNAS-FACTS, "DARTS"): every edge
 // mixes its ops by softmax(alpha), deterministically. Bi-level: the architecture step on a
 // batch from the other half of the training split, first order (the gradient at the current
-// weights) or second order (at the unrolled weights w' = w - xi * (momentum buffer + grad +
-// decay * w), with the Hessian-vector term from finite differences: unrolled.ts), then the
+// weights), second order (at the unrolled weights w' = w - xi * (momentum buffer + grad +
+// decay * w), with the Hessian-vector term from finite differences: unrolled.ts) or iDARTS'
+// implicit hypergradient (a Neumann series for the inverse Hessian: implicit.ts), then the
 // weight step. Single-level: weights and alpha from one backward pass, as SNAS.
 import * as tf from '@tensorflow/tfjs';
 import type { DartsConfig } from '../config/schema.js';
@@ -10,8 +11,9 @@ import type { Batch } from '../data/batches.js';
 import type { Ctx } from '../nn/module.js';
 import { correctCount, softmaxCrossEntropy } from '../ops/index.js';
 import type { Genotype } from '../space/genotype.js';
-import { CELL_TYPES, deriveDarts, entropy, twoPerNodeMask, type Alphas, type CellType } from './architecture.js';
+import { deriveDarts, derivedFlips, derivedMasks, entropy, type Alphas, type CellType } from './architecture.js';
 import { AlphaSearch } from './arch-optimizer.js';
+import { implicitAlphaGrads } from './implicit.js';
 import { unrolledAlphaGrads } from './unrolled.js';
 import { countCorrect, since, stepResult, type SearchStrategy, type StepInput, type StepResult } from './strategy.js';
 import type { DataShape } from '../data/images.js';
@@ -49,12 +51,12 @@ export class DartsSearch extends AlphaSearch implements SearchStrategy {
   async trainStep({ batch, archBatch, lr }: StepInput): Promise<StepResult> {
     const weights = this.net.trainableVariables();
     const alphas = this.arch.variables();
-    const before = this.derivedMasks();
+    const before = derivedMasks(this.arch.logAlpha);
     let arch = 0;
     if (this.bilevel) {
       if (!archBatch) throw new Error('bi-level DARTS needs a batch for the architecture step');
       const t0 = performance.now();
-      const alphaGrads = this.cfg.darts.order === 2 ? this.secondOrderGrads(batch, archBatch, lr) : this.firstOrderGrads(archBatch);
+      const alphaGrads = this.archGrads(batch, archBatch, lr);
       this.alphaOpt.step(alphas, alphaGrads);
       tf.dispose(Object.values(alphaGrads));
       arch = since(t0);
@@ -76,17 +78,16 @@ export class DartsSearch extends AlphaSearch implements SearchStrategy {
       return [value, hits!];
     });
     const seconds = { arch, forward, backward: since(t1) - forward };
-    const flips = tf.tidy(() => {
-      const after = this.derivedMasks();
-      return tf.addN(CELL_TYPES.map((t) => tf.sum(tf.mul(after[t], tf.sub(1, before[t]))))) as tf.Scalar;
-    });
-    tf.dispose(Object.values(before));
+    const flips = derivedFlips(before, this.arch.logAlpha);
     return { ...stepResult(loss!, correct!, undefined, batch), flips, seconds };
   }
 
-  /** The derived architecture now, as a 0/1 mask per cell type on the backend (no read back). */
-  private derivedMasks(): Record<CellType, tf.Tensor2D> {
-    return { normal: twoPerNodeMask(this.arch.logAlpha.normal as tf.Tensor2D), reduce: twoPerNodeMask(this.arch.logAlpha.reduce as tf.Tensor2D) };
+  /** The architecture gradient by the config's order. */
+  archGrads(batch: Batch, archBatch: Batch, lr: number): Record<string, tf.Tensor> {
+    const { order } = this.cfg.darts;
+    if (order === 2) return this.secondOrderGrads(batch, archBatch, lr);
+    if (order === 'implicit') return this.implicitGrads(batch, archBatch);
+    return this.firstOrderGrads(archBatch);
   }
 
   /** dL_val/dalpha at the current weights. */
@@ -100,14 +101,28 @@ export class DartsSearch extends AlphaSearch implements SearchStrategy {
    * it found it.
    */
   secondOrderGrads(batch: Batch, archBatch: Batch, xi: number): Record<string, tf.Tensor> {
+    return this.restoringNetwork(() => unrolledAlphaGrads({
+      weights: this.net.trainableVariables(), alphas: this.arch.variables(),
+      trainLoss: () => this.loss(batch), valLoss: () => this.loss(archBatch),
+      moment: (w) => tf.mul(this.sgd.velocityOf(w), this.cfg.momentum), decay: this.cfg.weight_decay,
+    }, xi));
+  }
+
+  /** iDARTS' hypergradient (implicit.ts) on this network, every network variable restored afterwards. */
+  implicitGrads(batch: Batch, archBatch: Batch): Record<string, tf.Tensor> {
+    const { neumann_terms: terms, neumann_lr: lr } = this.cfg.darts;
+    return this.restoringNetwork(() => implicitAlphaGrads({
+      weights: this.net.trainableVariables(), alphas: this.arch.variables(),
+      trainLoss: () => this.loss(batch), valLoss: () => this.loss(archBatch),
+    }, { terms, lr }));
+  }
+
+  /** Runs f and puts every network variable, batch-norm statistics included, back as it was. */
+  private restoringNetwork<T>(f: () => T): T {
     const all = this.net.namedVariables().map(([, v]) => v);
     const saved = all.map((v) => tf.keep(v.clone()));
     try {
-      return unrolledAlphaGrads({
-        weights: this.net.trainableVariables(), alphas: this.arch.variables(),
-        trainLoss: () => this.loss(batch), valLoss: () => this.loss(archBatch),
-        moment: (w) => tf.mul(this.sgd.velocityOf(w), this.cfg.momentum), decay: this.cfg.weight_decay,
-      }, xi);
+      return f();
     } finally {
       all.forEach((v, i) => v.assign(saved[i]!));
       tf.dispose(saved);

@@ -1,7 +1,8 @@
 // ENAS' controller (Pham et al. 2018) for the SNAS/DARTS cell space: one LSTM that, for the
 // normal and then the reduction cell, picks for each intermediate node two inputs (among the
 // cell's inputs and earlier nodes) and an op for each (the 7 ops other than 'none'). Each
-// decision's logits are tanh_constant * tanh(h W); the chosen token's embedding is the next
+// decision's logits are tanh_constant * tanh(h W / temperature) (the released code's 2.5 and 5);
+// the chosen token's embedding is the next
 // input. Inputs are chosen by a masked linear head over the 6 positions (the original uses an
 // attention over earlier nodes' states; the distribution family is the same: one categorical
 // per decision, conditioned on all earlier decisions).
@@ -41,7 +42,7 @@ export class EnasController extends Module {
   private readonly opHead: tf.Variable;
   private readonly inputHead: tf.Variable;
 
-  constructor(readonly size: number, readonly tanhConstant: number, seed: number) {
+  constructor(readonly size: number, readonly tanhConstant: number, seed: number, readonly temperature = 1) {
     super();
     const init = new Init(seed);
     const u = (shape: number[]) => init.uniform(shape, 0.1);
@@ -55,48 +56,63 @@ export class EnasController extends Module {
   }
 
   /**
-   * Runs the LSTM over a decision sequence. With `rng`, each decision is sampled (and `tokens`
-   * is filled in); with `tokens` given, they are followed. Returns each decision's
-   * log-probability and entropy (tensors, for a gradient).
+   * Runs the LSTM over n decision sequences at once (one row each). With `rngs` (one per
+   * sequence), each decision is sampled (and `tokens` is filled in); with `tokens` given, they
+   * are followed. Returns each decision's log-probability and entropy, [n] per decision (tensors,
+   * for a gradient).
    */
-  private unroll(tokens: Decisions, rng?: Rng): { logProbs: tf.Scalar[]; entropies: tf.Scalar[] } {
-    let c: tf.Tensor2D = tf.zeros([1, this.size]);
-    let h: tf.Tensor2D = tf.zeros([1, this.size]);
-    let x = this.start as tf.Tensor as tf.Tensor2D;
-    const logProbs: tf.Scalar[] = [];
-    const entropies: tf.Scalar[] = [];
+  private unroll(tokens: Decisions[], rngs?: Rng[]): { logProbs: tf.Tensor1D[]; entropies: tf.Tensor1D[] } {
+    const n = tokens.length;
+    let c: tf.Tensor2D = tf.zeros([n, this.size]);
+    let h: tf.Tensor2D = tf.zeros([n, this.size]);
+    let x = tf.tile(this.start, [n, 1]) as tf.Tensor2D;
+    const logProbs: tf.Tensor1D[] = [];
+    const entropies: tf.Tensor1D[] = [];
     DECISIONS.forEach((d, i) => {
       [c, h] = tf.basicLSTMCell(1.0, this.kernel as tf.Tensor2D, this.bias as tf.Tensor1D, x, c, h) as [tf.Tensor2D, tf.Tensor2D];
       const head = d.kind === 'op' ? this.opHead : this.inputHead;
-      let logits = tf.mul(tf.tanh(tf.matMul(h, head as tf.Tensor2D)), this.tanhConstant).reshape([-1]) as tf.Tensor1D;
-      if (d.kind === 'input') logits = tf.slice(logits, 0, d.choices);
+      let logits = tf.mul(tf.tanh(tf.div(tf.matMul(h, head as tf.Tensor2D), this.temperature)), this.tanhConstant) as tf.Tensor2D;
+      if (d.kind === 'input') logits = tf.slice(logits, [0, 0], [n, d.choices]);
       const logp = tf.logSoftmax(logits);
-      if (rng) tokens[i] = categorical(softmax(Array.from(logits.dataSync())), rng);
-      const token = tokens[i]!;
-      logProbs.push(tf.squeeze(tf.slice(logp, token, 1)) as tf.Scalar);
-      entropies.push(tf.neg(tf.sum(tf.mul(tf.exp(logp), logp))) as tf.Scalar);
+      if (rngs) {
+        const rows = logits.arraySync();
+        tokens.forEach((t, j) => { t[i] = categorical(softmax(rows[j]!), rngs[j]!); });
+      }
+      const index = tf.tensor1d(tokens.map((t) => t[i]!), 'int32');
+      logProbs.push(tf.sum(tf.mul(logp, tf.oneHot(index, d.choices)), 1) as tf.Tensor1D);
+      entropies.push(tf.neg(tf.sum(tf.mul(tf.exp(logp), logp), 1)) as tf.Tensor1D);
       const embed = d.kind === 'op' ? this.opEmbed : this.inputEmbed;
-      x = tf.slice(embed, [token, 0], [1, this.size]) as tf.Tensor2D;
+      x = tf.gather(embed, index) as tf.Tensor2D;
     });
     return { logProbs, entropies };
   }
 
   /** Samples a child's decisions. */
   sample(rng: Rng): Decisions {
-    const tokens: Decisions = new Array(DECISIONS.length).fill(0);
-    tf.tidy(() => { this.unroll(tokens, rng); });
-    return tokens;
+    return this.sampleMany([rng])[0]!.tokens;
+  }
+
+  /** Samples one child per generator, each with the entropy of its decisions' distributions summed (ENAS' sample entropy). */
+  sampleMany(rngs: Rng[]): { tokens: Decisions; entropy: number }[] {
+    const tokens: Decisions[] = rngs.map(() => new Array(DECISIONS.length).fill(0));
+    const entropy = tf.tidy(() => tf.addN(this.unroll(tokens, rngs).entropies).arraySync() as number[]);
+    return tokens.map((t, j) => ({ tokens: t, entropy: entropy[j]! }));
   }
 
   /** Log-probability and entropy of given decisions, summed over them (for REINFORCE; call inside a gradient). */
   score(tokens: Decisions): { logProb: tf.Scalar; entropy: tf.Scalar } {
-    const { logProbs, entropies } = this.unroll(tokens);
-    return { logProb: tf.addN(logProbs) as tf.Scalar, entropy: tf.addN(entropies) as tf.Scalar };
+    const { logProbs, entropies } = this.unroll([tokens]);
+    return { logProb: tf.squeeze(tf.addN(logProbs)) as tf.Scalar, entropy: tf.squeeze(tf.addN(entropies)) as tf.Scalar };
+  }
+
+  /** log p of several children at once, [n] (call inside a gradient). */
+  logProbs(children: Decisions[]): tf.Tensor1D {
+    return tf.addN(this.unroll(children).logProbs) as tf.Tensor1D;
   }
 
   /** Each decision's log-probability given the earlier ones, as numbers. */
   decisionLogProbs(tokens: Decisions): number[] {
-    return tf.tidy(() => this.unroll(tokens).logProbs.map((t) => t.dataSync()[0]!));
+    return tf.tidy(() => this.unroll([tokens]).logProbs.map((t) => t.dataSync()[0]!));
   }
 }
 

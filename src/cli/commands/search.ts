@@ -18,8 +18,8 @@ export const search: Command = {
   summary: 'run an architecture search from a config',
   usage: `snas search CONFIG.yaml [--seed N] [--out DIR] [--resume] [--force] [--scale S] [--dry-run]
 
-Runs the search a config describes (configs/search/*.yaml; search.method: snas, darts, nasp or
-enas) into a run directory (default
+Runs the search a config describes (configs/search/*.yaml; search.method: snas, darts, nasp,
+enas, gdas, unas, darts-prime or random-ws) into a run directory (default
 results/runs/search/NAME-SCALE-seedN): config.yaml (the config as run, at its scale),
 environment.json, run.json (status), metrics.csv (per epoch: train loss and accuracy, search
 validation accuracy under freshly sampled Z, child accuracy without finetuning, entropies,
