@@ -45,7 +45,7 @@ export type { Config } from './config/schema.js';
 export { showFigure, showMarkdown, showSvgs, showTable } from './report/show.js';
 export { writeTable } from './report/write-table.js';
 export { sliderFigure } from './report/slider.js';
-export { bandFigure } from './report/band-figure.js';
+export { bandFigure, SERIES_COLOURS } from './report/band-figure.js';
 export { cellSvg } from './report/cell-svg.js';
 export { bandOf, epochBands, meanRunSeconds } from './report/run-stats.js';
 export { table1Rows } from './report/table1.js';

@@ -11,9 +11,15 @@ export interface Band {
 
 export interface BandSeries extends Band {
   name: string;
+  /** Its colour (a series keeps one colour across figures); default: by its place in the list. */
+  colour?: string;
 }
 
-const PALETTE = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b', '#17becf', '#e377c2', '#7f7f7f', '#bcbd22'];
+/** The series colours, in order (fourteen, so that every search of notebook 05 has its own). */
+export const SERIES_COLOURS = [
+  '#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b', '#17becf', '#e377c2', '#7f7f7f', '#bcbd22',
+  '#393b79', '#e7969c', '#637939', '#ad494a',
+];
 
 function rgba(hex: string, alpha: number): string {
   const n = Number.parseInt(hex.slice(1), 16);
@@ -32,7 +38,7 @@ export interface BandFigureOptions {
 export function bandFigure(series: BandSeries[], opts: BandFigureOptions): Figure {
   const f = opts.factor ?? 1;
   const data = series.flatMap((s, i) => {
-    const colour = PALETTE[i % PALETTE.length]!;
+    const colour = s.colour ?? SERIES_COLOURS[i % SERIES_COLOURS.length]!;
     return [
       {
         type: 'scatter', mode: 'lines', x: [...s.x, ...[...s.x].reverse()], y: [...s.hi.map((v) => v * f), ...[...s.lo].reverse().map((v) => v * f)],
