@@ -51,11 +51,18 @@ export const DartsSchema = z.object({
   order: z.union([z.literal(1), z.literal(2), z.literal('implicit')]).default(1),
   /** true: weights on one half of the training split, alpha on the other; false: both from one batch and one backward pass. */
   bilevel: z.boolean().default(true),
-  /** order implicit: the Neumann series' terms K beyond the first (K Hessian-vector products a step). */
-  neumann_terms: z.number().int().min(0).default(3),
-  /** order implicit: the series' step eta in eta * sum_k (I - eta H)^k (below 2 / the Hessian's largest eigenvalue). */
-  neumann_lr: z.number().positive().default(0.01),
+  /**
+   * order implicit: the Neumann series' terms K beyond the first (K Hessian-vector products a
+   * step); 3 when absent (NEUMANN_DEFAULTS). Without a default here, so that the configs of the
+   * other orders (and their recorded runs) do not carry it.
+   */
+  neumann_terms: z.number().int().min(0).optional(),
+  /** order implicit: the series' step eta in eta * sum_k (I - eta H)^k (below 2 / the Hessian's largest eigenvalue); 0.01 when absent. */
+  neumann_lr: z.number().positive().optional(),
 }).strict();
+
+/** iDARTS' Neumann series where a config leaves it out. */
+export const NEUMANN_DEFAULTS = { terms: 3, lr: 0.01 } as const;
 
 /** GDAS' options (METHODS-FACTS, "GDAS"): the temperature of its hard Gumbel samples falls linearly over the run. */
 export const GdasSchema = z.object({

@@ -34,7 +34,7 @@ export class DartsPrimeSearch extends DartsSearch implements SearchStrategy {
 
   constructor(readonly primeCfg: DartsPrimeConfig, seed: number, input: DataShape) {
     const { admm: _admm, ...rest } = primeCfg;
-    super({ ...rest, method: 'darts', darts: { order: 1, bilevel: true, neumann_terms: 0, neumann_lr: 0.01 } }, seed, input);
+    super({ ...rest, method: 'darts', darts: { order: 1, bilevel: true } }, seed, input);
     const init = (t: CellType) => tf.tidy(() => twoPerNodeMaskOf(tf.softmax(this.arch.logAlpha[t]) as tf.Tensor2D));
     const variable = (t: tf.Tensor2D) => { const v = tf.variable(t, false); t.dispose(); return v; };
     this.z = { normal: variable(init('normal')), reduce: variable(init('reduce')) };

@@ -6,7 +6,7 @@
 // implicit hypergradient (a Neumann series for the inverse Hessian: implicit.ts), then the
 // weight step. Single-level: weights and alpha from one backward pass, as SNAS.
 import * as tf from '@tensorflow/tfjs';
-import type { DartsConfig } from '../config/schema.js';
+import { NEUMANN_DEFAULTS, type DartsConfig } from '../config/schema.js';
 import type { Batch } from '../data/batches.js';
 import type { Ctx } from '../nn/module.js';
 import { correctCount, softmaxCrossEntropy } from '../ops/index.js';
@@ -110,7 +110,7 @@ export class DartsSearch extends AlphaSearch implements SearchStrategy {
 
   /** iDARTS' hypergradient (implicit.ts) on this network, every network variable restored afterwards. */
   implicitGrads(batch: Batch, archBatch: Batch): Record<string, tf.Tensor> {
-    const { neumann_terms: terms, neumann_lr: lr } = this.cfg.darts;
+    const { neumann_terms: terms = NEUMANN_DEFAULTS.terms, neumann_lr: lr = NEUMANN_DEFAULTS.lr } = this.cfg.darts;
     return this.restoringNetwork(() => implicitAlphaGrads({
       weights: this.net.trainableVariables(), alphas: this.arch.variables(),
       trainLoss: () => this.loss(batch), valLoss: () => this.loss(archBatch),
