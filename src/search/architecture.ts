@@ -131,11 +131,13 @@ export function derivedMasks(logAlpha: Record<CellType, tf.Variable>): Record<Ce
  * step's start), on the backend; frees `before`.
  */
 export function derivedFlips(before: Record<CellType, tf.Tensor2D>, logAlpha: Record<CellType, tf.Variable>): tf.Scalar {
-  const flips = tf.tidy(() => {
-    const after = derivedMasks(logAlpha);
-    return tf.addN(CELL_TYPES.map((t) => tf.sum(tf.mul(after[t], tf.sub(1, before[t]))))) as tf.Scalar;
-  });
-  tf.dispose(Object.values(before));
+  return maskFlips(before, derivedMasks(logAlpha));
+}
+
+/** The choices kept in the masks `after` that `before` did not keep, on the backend; frees both. */
+export function maskFlips(before: Record<CellType, tf.Tensor2D>, after: Record<CellType, tf.Tensor2D>): tf.Scalar {
+  const flips = tf.tidy(() => tf.addN(CELL_TYPES.map((t) => tf.sum(tf.mul(after[t], tf.sub(1, before[t]))))) as tf.Scalar);
+  tf.dispose([...Object.values(before), ...Object.values(after)]);
   return flips;
 }
 

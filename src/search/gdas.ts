@@ -16,7 +16,7 @@ import type { Batch } from '../data/batches.js';
 import type { Ctx } from '../nn/module.js';
 import { correctCount, softmaxCrossEntropy } from '../ops/index.js';
 import type { Genotype } from '../space/genotype.js';
-import { CELL_TYPES, deriveDarts, entropy, twoPerNodeMaskOf, type Alphas, type CellType } from './architecture.js';
+import { CELL_TYPES, deriveDarts, entropy, maskFlips, twoPerNodeMaskOf, type Alphas, type CellType } from './architecture.js';
 import { PRIMITIVES } from '../space/primitives.js';
 import { AlphaSearch } from './arch-optimizer.js';
 import { opWeightShare } from './child.js';
@@ -116,7 +116,7 @@ export class GdasSearch extends AlphaSearch implements SearchStrategy {
     });
     disposeDraw(forAlpha);
     const arch = since(t1);
-    return { ...stepResult(loss!, correct!, undefined, batch), opsTrained, flips: this.flipsSince(before), seconds: { arch, forward, backward } };
+    return { ...stepResult(loss!, correct!, undefined, batch), opsTrained, flips: maskFlips(before, this.masks()), seconds: { arch, forward, backward } };
   }
 
   /** Correct predictions through a fresh sample's ops, in the evaluation context `ctx`. */
@@ -127,14 +127,6 @@ export class GdasSearch extends AlphaSearch implements SearchStrategy {
     } finally {
       disposeDraw(d);
     }
-  }
-
-  /** The choices of the derived architecture changed since `before` (masks() at the step's start); frees `before`. */
-  private flipsSince(before: Record<CellType, tf.Tensor2D>): tf.Scalar {
-    const after = this.masks();
-    const flips = tf.tidy(() => tf.addN(CELL_TYPES.map((t) => tf.sum(tf.mul(after[t], tf.sub(1, before[t]))))) as tf.Scalar);
-    tf.dispose([...Object.values(before), ...Object.values(after)]);
-    return flips;
   }
 
   /** The entropy of the distribution GDAS samples from: softmax over the 7 computed ops. */

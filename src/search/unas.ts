@@ -63,6 +63,11 @@ export class UnasSearch extends AlphaSearch implements SearchStrategy {
     return this.net.forward(x, w[0]!, w[1]!, ctx, active ? { normal: active[0]!, reduce: active[1]! } : undefined);
   }
 
+  /** Logits through a discrete draw: its one-hot weights, each edge computing its sampled op only. */
+  private discreteForward(x: tf.Tensor4D, d: Draw, ctx: Ctx): tf.Tensor2D {
+    return this.forward(x, d.index.map((ix) => oneHotOf(ix, OPS)), ctx, d.index.map(activeOf));
+  }
+
   /** f = L_train + gap_weight |L_val - L_train| on the two batches, as a function of the op weights. */
   objective(batch: Batch, archBatch: Batch): WeightsLoss {
     const lambda = this.cfg.unas.gap_weight;
@@ -88,7 +93,7 @@ export class UnasSearch extends AlphaSearch implements SearchStrategy {
       let hits: tf.Tensor | undefined;
       const { value, grads } = tf.variableGrads(() => {
         const logits = discrete
-          ? this.forward(batch.x, discrete.index.map((ix) => oneHotOf(ix, OPS)), TRAIN, discrete.index.map(activeOf))
+          ? this.discreteForward(batch.x, discrete, TRAIN)
           : this.forward(batch.x, CELL_TYPES.map((t, i) => concreteSample(this.arch.logAlpha[t] as tf.Tensor2D, tau, seedFor(seed, 1, i))), TRAIN);
         hits = tf.keep(correctCount(logits, batch.y));
         const l = softmaxCrossEntropy(logits, batch.y);
@@ -139,7 +144,7 @@ export class UnasSearch extends AlphaSearch implements SearchStrategy {
     }
     const d = await draw(this.alphas, seed);
     try {
-      return await countCorrect(() => this.forward(batch.x, d.index.map((ix) => oneHotOf(ix, OPS)), ctx, d.index.map(activeOf)), batch);
+      return await countCorrect(() => this.discreteForward(batch.x, d, ctx), batch);
     } finally {
       disposeDraw(d);
     }
