@@ -2,11 +2,12 @@
 // jobs that sacct lists COMPLETED;
 // a job cancelled mid-run is resubmitted and resumes to the same bytes as an uninterrupted run;
 // a run that fails on its own fails once, with its error, and is not resubmitted; a second
-// submitter does not run a run the first one holds. Skipped where no cluster can be started
-// (not root), with the reason. One case needs no cluster: sbatch, squeue and sacct are faked to
-// show accounting that lags behind squeue.
+// submitter does not run a run the first one holds; a cluster restarted over the saved state of
+// a job that was running starts free of it. Skipped where no cluster can be started (not root),
+// with the reason. Two cases need no cluster: sbatch, squeue and sacct are faked to show
+// accounting that lags behind squeue, and a pending job's reason.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -127,24 +128,70 @@ test('a run held by another submitter is not submitted again: the executor waits
   }
 });
 
-test('a job squeue has dropped while accounting still says RUNNING is asked about again, not judged on that state', async () => {
-  // Fake sbatch/squeue/sacct: the job leaves squeue at once; sacct lags, saying RUNNING 0:0 three times, then FAILED 2:0.
-  const dir = mkdtempSync(join(tmpdir(), 'snas-slurm-lag-'));
+/** Runs `body` with sbatch, squeue and sacct faked by the given sh scripts (first on PATH), in a folder of its own. */
+async function withFakeSlurm(scripts: (dir: string) => Record<string, string>, body: (dir: string) => Promise<void>): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'snas-slurm-fake-'));
   const bin = join(dir, 'bin');
   const path = process.env.PATH;
   try {
     execFileSync('mkdir', ['-p', bin]);
-    const script = (name: string, body: string) => writeFileSync(join(bin, name), `#!/bin/sh\n${body}\n`, { mode: 0o755 });
-    script('sbatch', 'echo 42');
-    script('squeue', 'exit 0');
-    script('sacct', `n=$(cat ${dir}/calls 2>/dev/null || echo 0); echo $((n+1)) > ${dir}/calls; if [ "$n" -lt 3 ]; then echo 'RUNNING|0:0'; else echo 'FAILED|2:0'; fi`);
-    const r = request(join(dir, 'lag'));
-    writeFileSync(`${r.dir}.slurm-42.log`, 'lag.yaml: data.path: no such folder\n');
+    for (const [name, text] of Object.entries(scripts(dir))) writeFileSync(join(bin, name), `#!/bin/sh\n${text}\n`, { mode: 0o755 });
     process.env.PATH = `${bin}:${path}`;
-    await assert.rejects(new SlurmExecutor(slurmOptions({ poll_seconds: 0.05 })).run([r], () => {}), /1 run\(s\) failed: snas seed 0 \(job 42 FAILED, exit 2:0\): lag\.yaml: data\.path/);
-    assert.equal(readFileSync(join(dir, 'calls'), 'utf8').trim(), '4', 'sacct asked until it gave the end state');
+    await body(dir);
   } finally {
     process.env.PATH = path;
     rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+test('a job squeue has dropped while accounting still says RUNNING is asked about again, not judged on that state', async () => {
+  // The job leaves squeue at once; sacct lags, saying RUNNING 0:0 three times, then FAILED 2:0.
+  await withFakeSlurm((dir) => ({
+    sbatch: 'echo 42',
+    squeue: 'exit 0',
+    sacct: `n=$(cat ${dir}/calls 2>/dev/null || echo 0); echo $((n+1)) > ${dir}/calls; if [ "$n" -lt 3 ]; then echo 'RUNNING|0:0'; else echo 'FAILED|2:0'; fi`,
+  }), async (dir) => {
+    const r = request(join(dir, 'lag'));
+    writeFileSync(`${r.dir}.slurm-42.log`, 'lag.yaml: data.path: no such folder\n');
+    await assert.rejects(new SlurmExecutor(slurmOptions({ poll_seconds: 0.05 })).run([r], () => {}), /1 run\(s\) failed: snas seed 0 \(job 42 FAILED, exit 2:0\): lag\.yaml: data\.path/);
+    assert.equal(readFileSync(join(dir, 'calls'), 'utf8').trim(), '4', 'sacct asked until it gave the end state');
+  });
+});
+
+test('a pending job is shown with the reason Slurm gives for holding it', async () => {
+  // squeue holds the job PENDING for Resources once, then drops it; sacct says it failed.
+  await withFakeSlurm((dir) => ({
+    sbatch: 'echo 43',
+    squeue: `if [ ! -e ${dir}/seen ]; then touch ${dir}/seen; echo '43|PENDING|Resources'; fi`,
+    sacct: "echo 'FAILED|1:0'",
+  }), async (dir) => {
+    const lines: string[] = [];
+    await assert.rejects(new SlurmExecutor(slurmOptions({ poll_seconds: 0.05 })).run([request(join(dir, 'held'))], (l) => lines.push(l)), /job 43 FAILED/);
+    assert.ok(lines.includes('snas seed 0: pending (job 43: Resources)'), lines.join('\n'));
+  });
+});
+
+test('a cluster whose daemons died with a job running (a reboot, a restored image) starts without it: slurm-local.sh cancels the job its controller recovers, and the node takes new jobs at once', { skip }, () => {
+  const env = { ...process.env, SLURM_CONF: process.env.SLURM_CONF ?? '/var/tmp/snas-slurm/slurm.conf' };
+  const sh = (cmd: string) => execFileSync('bash', ['-c', cmd], { encoding: 'utf8', env });
+  const job = sh('sbatch --parsable --output=/dev/null --cpus-per-task=1 --wrap="sleep 600"').trim();
+  try {
+    for (let i = 0; i < 100 && !/RUNNING/.test(sh(`squeue -h -o %T -j ${job}`)); i++) sh('sleep 0.2');
+    sh('scontrol reconfigure && sleep 2'); // the controller saves its state, the running job in it
+    // What a reboot leaves: no daemon, no job process, the saved state.
+    sh('pkill -9 -x slurmctld; pkill -9 -x slurmd; pkill -9 -f "slurmstepd: \\[' + job + '\\."; pkill -9 -f "^sleep 600$"; sleep 1; true');
+    const started = spawnSync('bash', [join(ROOT, 'src', 'setup', 'slurm-local.sh'), 'start'], { encoding: 'utf8', env });
+    assert.equal(started.status, 0, started.stderr);
+    assert.match(started.stderr, new RegExp(`cancelling jobs left from before the controller last stopped: .*\\b${job}\\b`));
+    let state = '';
+    for (let i = 0; i < 100 && !/CANCELLED/.test(state); i++) { sh('sleep 0.2'); state = sh(`sacct -n -X -P -j ${job} -o State`).trim(); } // accounting lags
+    assert.match(state, /CANCELLED/, `the recovered job ${job} is cancelled (sacct: ${state})`);
+    assert.equal(sh('squeue -h -o %i').trim(), '', 'the queue is empty');
+    const next = sh('sbatch --parsable --output=/dev/null --cpus-per-task=2 --wrap="true"').trim();
+    let ended = '';
+    for (let i = 0; i < 150 && !/COMPLETED/.test(ended); i++) { sh('sleep 0.2'); ended = sh(`sacct -n -X -P -j ${next} -o State`).trim(); }
+    assert.match(ended, /COMPLETED/, 'a job asking for every core runs at once');
+  } finally {
+    try { sh(`scancel ${job}`); } catch { /* gone */ }
   }
 });

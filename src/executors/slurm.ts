@@ -80,11 +80,14 @@ export class SlurmExecutor implements Executor {
     log(`${t.request.label}: submitted as job ${t.job}${t.submissions > 1 ? ` (submission ${t.submissions} of ${this.options.resubmit + 1})` : ''}`);
   }
 
-  /** Active jobs' states (PENDING, RUNNING, ...) by id. */
-  private queue(jobs: string[]): Map<string, string> {
+  /** Active jobs' states (PENDING, RUNNING, ...) by id, and why Slurm holds a pending one (Resources, Priority, ...). */
+  private queue(jobs: string[]): Map<string, { state: string; reason: string }> {
     if (jobs.length === 0) return new Map();
-    const out = slurm('squeue', ['-h', '-o', '%i|%T', '-j', jobs.join(',')]);
-    return new Map(out.split('\n').filter(Boolean).map((l) => l.split('|') as [string, string]));
+    const out = slurm('squeue', ['-h', '-o', '%i|%T|%r', '-j', jobs.join(',')]);
+    return new Map(out.split('\n').filter(Boolean).map((l) => {
+      const [id, state, reason] = l.split('|');
+      return [id!, { state: state!, reason: reason === 'None' ? '' : reason ?? '' }];
+    }));
   }
 
   /** How an ended job ended: its state and exit code (sacct, else scontrol while it remembers the job). */
@@ -131,7 +134,7 @@ export class SlurmExecutor implements Executor {
       const adopted = this.queue(tracked.flatMap((t) => (t.job ? [t.job] : [])));
       for (const t of tracked) {
         if (t.waiting) show(t, `held by another submitter (${JSON.stringify(lockHolder(t.request.dir))}); waiting for it`);
-        else if (t.job && adopted.has(t.job)) { t.submissions = 1; noteLockJob(t.request.dir, t.job); show(t, `job ${t.job} of an earlier submitter is still ${adopted.get(t.job)!.toLowerCase()}; adopted`); }
+        else if (t.job && adopted.has(t.job)) { t.submissions = 1; noteLockJob(t.request.dir, t.job); show(t, `job ${t.job} of an earlier submitter is still ${adopted.get(t.job)!.state.toLowerCase()}; adopted`); }
         else this.submit(t, log);
       }
       let active = [...tracked];
@@ -152,9 +155,10 @@ export class SlurmExecutor implements Executor {
             else next.push(t);
             continue;
           }
-          const state = states.get(t.job!);
-          if (state) {
-            show(t, state === 'RUNNING' ? `running (job ${t.job}), epoch ${status?.epochs_done ?? 0} of ${epochsOf(t.request)} done` : `${state.toLowerCase()} (job ${t.job})`);
+          const queued = states.get(t.job!);
+          if (queued) {
+            const { state, reason } = queued;
+            show(t, state === 'RUNNING' ? `running (job ${t.job}), epoch ${status?.epochs_done ?? 0} of ${epochsOf(t.request)} done` : `${state.toLowerCase()} (job ${t.job}${reason ? `: ${reason}` : ''})`);
             next.push(t);
             continue;
           }

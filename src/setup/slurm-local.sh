@@ -42,8 +42,14 @@ install_packages() {
   }
 }
 
-# A daemon's pid from its pid file, if it is alive.
-alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+# Whether the daemon its pid file names is alive (a killed one that nobody has reaped yet, a
+# zombie, is not).
+alive() {
+  [ -f "$1" ] || return 1
+  local pid
+  pid=$(cat "$1")
+  kill -0 "$pid" 2>/dev/null && ! awk '{ exit $3 != "Z" }' "/proc/$pid/stat" 2>/dev/null
+}
 
 # Waits up to $2 seconds for command $1 to succeed.
 wait_for() {
@@ -124,6 +130,21 @@ up() {
   wait_for "$check" 30 || fail "$name" "$DIR/log/$name.log"
 }
 
+# A controller started afresh recovers the jobs of its saved state, which outlive the daemons
+# (a reboot, a machine restored from an image): the ones it calls running have no process
+# left and would hold their cores until Slurm gives up on them, half an hour later, with the
+# ones behind them pending. Nobody's job can be running on a node whose controller was down,
+# so they are all cancelled here; a live submitter (the Slurm executor) resubmits its own.
+cancel_stale() {
+  local jobs
+  jobs=$(squeue -h -o %i | tr '\n' ' ')
+  [ -n "${jobs// /}" ] || return 0
+  say "cancelling jobs left from before the controller last stopped: $jobs"
+  # shellcheck disable=SC2086
+  scancel $jobs
+  wait_for "test -z \"\$(squeue -h -o %i)\"" 60 || say "jobs still in the queue after 60 s: $(squeue -h -o '%i %T' | tr '\n' ' ')"
+}
+
 start() {
   require_root
   install_packages
@@ -157,8 +178,11 @@ start() {
 
   up slurmdbd "sacctmgr -n show cluster" slurmdbd
   sacctmgr -n show cluster format=cluster | grep -qw "$CLUSTER" || sacctmgr -i add cluster "$CLUSTER" >/dev/null
+  local fresh=0
+  alive "$DIR/run/slurmctld.pid" || fresh=1
   up slurmctld "scontrol ping | grep -q UP" slurmctld
   up slurmd "sinfo -h -o %T | grep -Eq 'idle|mixed|alloc'" slurmd
+  [ "$fresh" = 1 ] && cancel_stale
   say "up: node $HOST ($(sinfo -h -o '%c cores, %m MB, %T')), configuration $CONF"
 }
 

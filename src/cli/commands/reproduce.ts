@@ -11,10 +11,11 @@ import { EXIT } from '../usage.js';
 import { SCALE_HELP, help, parse, scaleOption, type Command } from '../command.js';
 import { EXECUTOR_HELP, EXECUTOR_OPTIONS, executorFromFlags } from '../executor-options.js';
 import { invocationEnv } from '../../config/invocation.js';
+import { obtainReproductionRuns } from '../../reproduction/runs.js';
 
 export const reproduce: Command = {
   summary: 'run every notebook at a scale and publish results/',
-  usage: `snas reproduce [--scale S] [--out DIR] [--executor local|slurm] [--workers N] [Slurm flags]
+  usage: `snas reproduce [--scale S] [--out DIR] [--runs-only] [--executor local|slurm] [--workers N] [Slurm flags]
 
 Executes every notebook and publishes DIR (default results/): notebooks/ with the executed
 .ipynb and .html files, tables/ (CSV and Markdown), figures/ (interactive HTML, and SVG
@@ -22,16 +23,27 @@ and PDF drawn by headless Chromium), environment.json, run.json and index.html, 
 them all and opens offline; then the supplementary material, DIR/supplementary/ and
 DIR/supplementary.zip (see snas publish). Runs that finished with the same config are reused, not recomputed; the
 searches and trainings of notebooks 05, 06, 08 and 09 go to the executor.
+  --runs-only    compute those runs (under DIR/runs) and stop: no notebook is executed and
+                 nothing is published. A later snas reproduce with the same DIR and scale
+                 reuses every one of them (a cluster computes, a login node renders).
 ${EXECUTOR_HELP}
 ${SCALE_HELP}`,
   async run(args) {
-    const { values } = parse('reproduce', args, { scale: { type: 'string' }, out: { type: 'string' }, ...EXECUTOR_OPTIONS });
+    const { values } = parse('reproduce', args, { scale: { type: 'string' }, out: { type: 'string' }, 'runs-only': { type: 'boolean' }, ...EXECUTOR_OPTIONS });
     if (values.help) return help(this);
     // The notebooks' run requests go to the executor the flags name (the invocation's settings).
-    Object.assign(process.env, invocationEnv(executorFromFlags(values).settings));
+    const chosen = executorFromFlags(values);
+    Object.assign(process.env, invocationEnv(chosen.settings));
     const scale = scaleOption(values.scale);
     const out = resolve(String(values.out ?? join(projectRoot(), 'results')));
     const started = new Date();
+    if (values['runs-only']) {
+      Object.assign(process.env, invocationEnv({ scale, results: out }));
+      const { searches, trainings } = await obtainReproductionRuns(scale, chosen.executor);
+      const seconds = (Date.now() - started.getTime()) / 1000;
+      console.log(`snas reproduce --runs-only: ${searches.length} searches and sweep runs, ${trainings.length} trainings finished in ${join(out, 'runs')} in ${seconds.toFixed(0)} s`);
+      return EXIT.ok;
+    }
     const backend = await selectBackend();
     const results = await runNotebooks({ scale, outDir: join(out, 'notebooks') });
     const figures = await staticFigures(join(out, 'figures'));
