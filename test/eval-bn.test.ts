@@ -13,6 +13,7 @@ import { evalCtx } from '../src/nn/module.js';
 import { SearchNetwork } from '../src/networks/search.js';
 import { runSearch } from '../src/search/run.js';
 import { ROOT } from './helpers/run.js';
+import { countStep } from '../src/bench/count-step.js';
 import type { EvalBn } from '../src/nn/module.js';
 
 const backend = await selectBackend({ log: () => {} });
@@ -51,6 +52,23 @@ test(`a supernet evaluated on batch statistics (${backend.name}, its fused block
     assert.ok(err < 1e-4, `batch-statistics logits differ from training mode by ${err.toExponential(2)} (scaled)`);
     const apart = Math.max(...batch.map((v, i) => Math.abs(v - running[i]!))) / scale;
     assert.ok(apart > 1e-3, 'the two rules gave the same logits: the running averages were not used');
+  } finally {
+    tf.dispose([x, w]);
+    net.dispose();
+  }
+});
+
+test(`an evaluation on batch statistics (${backend.name}) costs what one on the running averages does: as many kernels and tensors, none of the training blocks' saved ones`, async () => {
+  const net = new SearchNetwork({ channels: 4, layers: 3, classes: 10, seed: 5 });
+  const x = tf.randomNormal([4, 8, 8, 3], 0, 1, 'float32', 3) as tf.Tensor4D;
+  const w = tf.softmax(tf.randomNormal([14, 8], 0, 1, 'float32', 4)) as tf.Tensor2D;
+  try {
+    const counted = async (bn: EvalBn) => countStep(async () => tf.dispose(tf.tidy(() => net.forward(x, w, w, evalCtx(bn)))));
+    const [batch, running] = [await counted('batch'), await counted('running')];
+    const training = await countStep(async () => tf.dispose(tf.tidy(() => net.forward(x, w, w, { training: true }))));
+    assert.ok(batch.tensors <= running.tensors, `tensors: batch statistics ${batch.tensors}, running averages ${running.tensors}`);
+    assert.ok(batch.tfjs_kernels <= running.tfjs_kernels, `kernels: batch statistics ${batch.tfjs_kernels}, running averages ${running.tfjs_kernels}`);
+    if (backend.name === 'torch') assert.ok(batch.tensors < training.tensors, `tensors: batch statistics ${batch.tensors}, a training forward ${training.tensors}`);
   } finally {
     tf.dispose([x, w]);
     net.dispose();

@@ -1,13 +1,14 @@
 // The search cell's blocks, batch norm without affine parameters: ReLU, depthwise convolution,
 // pointwise convolution, BN (the separable and dilated convolutions); 3x3 pooling, BN (the
-// pools); in training mode (batch statistics) and in inference mode (running statistics). One
+// pools); in training mode (batch statistics) and in inference mode (running statistics, or an
+// evaluation's batch statistics). One
 // fused op where the backend has it (one native call forward and, in training, one backward);
 // the ops one by one otherwise, which the fused ones are tested against.
 import type * as tf from '@tensorflow/tfjs';
 import { relu } from './combine.js';
 import { depthwiseConv2d, pointwiseConv } from './conv.js';
-import { fusedPoolBlock, fusedPoolBlockInfer, fusedSepBlock, fusedSepBlockInfer, hasFusedKernels } from './fused.js';
-import { batchNormInfer, batchNormTrain, type Moments, type RunningStats } from './norm.js';
+import { fusedPoolBlock, fusedPoolBlockInfer, fusedSepBlock, fusedSepBlockInfer, hasFusedKernels, type EvalMoments } from './fused.js';
+import { batchNormInfer, batchNormTrain, type RunningStats } from './norm.js';
 import { avgPool3x3, maxPool3x3 } from './pool.js';
 
 export interface SepBlockOptions {
@@ -31,15 +32,23 @@ export function poolBlock(x: tf.Tensor4D, kind: 'max' | 'avg', stride: number, e
   return batchNormTrain(kind === 'max' ? maxPool3x3(x, stride) : avgPool3x3(x, stride), eps, running);
 }
 
-/** sepBlock in inference mode: BN with the running statistics (evaluation; no gradient on the fused path). */
-export function sepBlockInfer(x: tf.Tensor4D, wd: tf.Tensor4D, wp: tf.Tensor4D, opts: SepBlockOptions, moments: Moments): tf.Tensor4D {
-  if (hasFusedKernels()) return fusedSepBlockInfer(x, wd, wp, opts, moments);
-  const d = depthwiseConv2d(relu(x), wd, { stride: opts.stride, pad: opts.pad, dilation: opts.dilation });
-  return batchNormInfer(pointwiseConv(d, wp), opts.eps, moments);
+/** BN of an evaluation: with the running statistics, or with the batch's own ('batch'). */
+function evalNorm(x: tf.Tensor4D, eps: number, moments: EvalMoments): tf.Tensor4D {
+  return moments === 'batch' ? batchNormTrain(x, eps) : batchNormInfer(x, eps, moments);
 }
 
-/** poolBlock in inference mode: BN with the running statistics (evaluation; no gradient on the fused path). */
-export function poolBlockInfer(x: tf.Tensor4D, kind: 'max' | 'avg', stride: number, eps: number, moments: Moments): tf.Tensor4D {
+/**
+ * sepBlock in inference mode (evaluation; no gradient on the fused path): BN with the running
+ * statistics, or with each batch's own ('batch': sepBlock's output, without what its backward keeps).
+ */
+export function sepBlockInfer(x: tf.Tensor4D, wd: tf.Tensor4D, wp: tf.Tensor4D, opts: SepBlockOptions, moments: EvalMoments): tf.Tensor4D {
+  if (hasFusedKernels()) return fusedSepBlockInfer(x, wd, wp, opts, moments);
+  const d = depthwiseConv2d(relu(x), wd, { stride: opts.stride, pad: opts.pad, dilation: opts.dilation });
+  return evalNorm(pointwiseConv(d, wp), opts.eps, moments);
+}
+
+/** poolBlock in inference mode, BN as in sepBlockInfer. */
+export function poolBlockInfer(x: tf.Tensor4D, kind: 'max' | 'avg', stride: number, eps: number, moments: EvalMoments): tf.Tensor4D {
   if (hasFusedKernels()) return fusedPoolBlockInfer(x, kind, 3, stride, 1, eps, moments);
-  return batchNormInfer(kind === 'max' ? maxPool3x3(x, stride) : avgPool3x3(x, stride), eps, moments);
+  return evalNorm(kind === 'max' ? maxPool3x3(x, stride) : avgPool3x3(x, stride), eps, moments);
 }

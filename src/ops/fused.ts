@@ -118,9 +118,17 @@ export function fusedSepBlock(x: tf.Tensor4D, wd: tf.Tensor4D, wp: tf.Tensor4D, 
   });
 }
 
-/** fusedSepBlock in inference mode: BN with the running statistics, which stay as they are. Evaluation only: it has no gradient. */
-export function fusedSepBlockInfer(x: tf.Tensor4D, wd: tf.Tensor4D, wp: tf.Tensor4D, opts: FusedSepBlockOptions, moments: Moments): tf.Tensor4D {
-  return run(FUSED.sepBlockInfer, { x, wd, wp, runningMean: moments.mean, runningVar: moments.variance }, opts);
+/** BN's statistics in an evaluation: the running averages (which stay as they are), or each batch's own. */
+export type EvalMoments = Moments | 'batch';
+
+const momentInputs = (m: EvalMoments): Record<string, tf.Tensor> => (m === 'batch' ? {} : { runningMean: m.mean, runningVar: m.variance });
+
+/**
+ * fusedSepBlock in inference mode: BN with the running statistics or the batch's own (then the
+ * same output as fusedSepBlock's, without what a backward pass keeps). Evaluation only: it has no gradient.
+ */
+export function fusedSepBlockInfer(x: tf.Tensor4D, wd: tf.Tensor4D, wp: tf.Tensor4D, opts: FusedSepBlockOptions, moments: EvalMoments): tf.Tensor4D {
+  return run(FUSED.sepBlockInfer, { x, wd, wp, ...momentInputs(moments) }, opts);
 }
 
 /** BN(k x k max or average pooling) in training mode without affine parameters (average: padding excluded), one native call each way. */
@@ -141,9 +149,9 @@ export function fusedPoolBlock(x: tf.Tensor4D, kind: 'max' | 'avg', k: number, s
   });
 }
 
-/** fusedPoolBlock in inference mode: BN with the running statistics, which stay as they are. Evaluation only: it has no gradient. */
-export function fusedPoolBlockInfer(x: tf.Tensor4D, kind: 'max' | 'avg', k: number, stride: number, pad: number, eps: number, moments: Moments): tf.Tensor4D {
-  return run(FUSED.poolBlockInfer, { x, runningMean: moments.mean, runningVar: moments.variance }, { max: kind === 'max', k, stride, pad, eps });
+/** fusedPoolBlock in inference mode, BN as in fusedSepBlockInfer. Evaluation only: it has no gradient. */
+export function fusedPoolBlockInfer(x: tf.Tensor4D, kind: 'max' | 'avg', k: number, stride: number, pad: number, eps: number, moments: EvalMoments): tf.Tensor4D {
+  return run(FUSED.poolBlockInfer, { x, ...momentInputs(moments) }, { max: kind === 'max', k, stride, pad, eps });
 }
 
 /** ReLU whose gradient is one kernel (tfjs' is step, cast and multiply). */

@@ -54,8 +54,8 @@ class ReLUSepBN extends Module {
     if (!ctx.trace && !this.bn.affine) {
       const { stride, pad, dilation } = this.dw;
       const [wd, wp, opts] = [this.dw.w as tf.Tensor4D, this.pw.w as tf.Tensor4D, { stride, pad, dilation, eps: ops.BN_EPSILON }];
-      if (ctx.training || ctx.batchStats) return ops.sepBlock(x, wd, wp, opts, ctx.training ? this.bn.runningStats() : undefined);
-      return ops.sepBlockInfer(x, wd, wp, opts, this.bn.runningStats());
+      if (ctx.training) return ops.sepBlock(x, wd, wp, opts, this.bn.runningStats());
+      return ops.sepBlockInfer(x, wd, wp, opts, ctx.batchStats ? 'batch' : this.bn.runningStats());
     }
     return this.bn.forward(this.pw.forward(this.dw.forward(relu(x, ctx), ctx), ctx), ctx);
   }
@@ -100,8 +100,8 @@ export class Pool extends CellOp {
   forward(x: tf.Tensor4D, ctx: Ctx): tf.Tensor4D {
     if (this.bn && !ctx.trace && !this.bn.affine) {
       const running = this.bn.runningStats();
-      if (ctx.training || ctx.batchStats) return ops.poolBlock(x, this.kind, this.stride, ops.BN_EPSILON, ctx.training ? running : undefined);
-      return ops.poolBlockInfer(x, this.kind, this.stride, ops.BN_EPSILON, running);
+      if (ctx.training) return ops.poolBlock(x, this.kind, this.stride, ops.BN_EPSILON, running);
+      return ops.poolBlockInfer(x, this.kind, this.stride, ops.BN_EPSILON, ctx.batchStats ? 'batch' : running);
     }
     const y = this.kind === 'max' ? maxPool3x3(x, this.stride, ctx) : avgPool3x3(x, this.stride, ctx);
     return this.bn ? this.bn.forward(y, ctx) : y;

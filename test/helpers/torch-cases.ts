@@ -158,6 +158,12 @@ function fused(): Case[] {
         const moments = { mean: m!, variance: tf.add(tf.abs(v!), 0.5) };
         return (['max', 'avg'] as const).flatMap((kind) => [1, 2].map((s) => ops.poolBlockInfer(a as tf.Tensor4D, kind, s, ops.BN_EPSILON, moments)));
       } },
+    { name: 'the sep and pool blocks in inference mode with the batch\'s statistics (fused)', kernels: [FUSED.sepBlockInfer, FUSED.poolBlockInfer], inputs: [x, { shape: [5, 5, 8, 1] }, { shape: [1, 1, 8, 8] }, { shape: [3, 3, 8, 1] }],
+      f: (a, wd, wp, wd3) => [
+        ops.sepBlockInfer(a as tf.Tensor4D, wd as tf.Tensor4D, wp as tf.Tensor4D, { stride: 2, pad: 2, dilation: 1, eps: ops.BN_EPSILON }, 'batch'),
+        ops.sepBlockInfer(a as tf.Tensor4D, wd3 as tf.Tensor4D, wp as tf.Tensor4D, { stride: 1, pad: 2, dilation: 2, eps: ops.BN_EPSILON }, 'batch'),
+        ...(['max', 'avg'] as const).flatMap((kind) => [1, 2].map((s) => ops.poolBlockInfer(a as tf.Tensor4D, kind, s, ops.BN_EPSILON, 'batch'))),
+      ] },
     { name: 'weighted sum of a mixed edge (fused)', kernels: [FUSED.weightedSum, FUSED.weightedSumBackward], inputs: [{ shape: [7] }, x, x, x, x, x, x, x], f: (w, ...xs) => ops.weightedSum(xs as tf.Tensor4D[], w as tf.Tensor1D), grad: true },
   ];
 }

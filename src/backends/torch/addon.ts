@@ -71,9 +71,10 @@ export interface NativeTorch {
   sepBlockBackward(dy: number, x: number, d: number, y: number, invstd: number, wDepthwise: number, wPointwise: number,
     stride: number[], pad: number[], dilation: number[]): Out[];
   /** y of the sep block in inference mode (BN with the running statistics, left as they are). */
-  sepBlockInfer(x: number, wDepthwise: number, wPointwise: number, stride: number[], pad: number[], dilation: number[], eps: number, runningMean: number, runningVar: number): Out;
+  /** Without runningMean and runningVar: BN with the batch's statistics. */
+  sepBlockInfer(x: number, wDepthwise: number, wPointwise: number, stride: number[], pad: number[], dilation: number[], eps: number, runningMean?: number, runningVar?: number): Out;
   /** y of the pool block in inference mode (BN with the running statistics, left as they are). */
-  poolBlockInfer(x: number, max: boolean, k: number[], stride: number[], pad: number[], eps: number, runningMean: number, runningVar: number): Out;
+  poolBlockInfer(x: number, max: boolean, k: number[], stride: number[], pad: number[], eps: number, runningMean?: number, runningVar?: number): Out;
   reluBackward(dy: number, y: number): Out;
   weightedSum(xs: number[], w: number): Out;
   weightedSumBackward(dy: number, xs: number[], w: number): Out[];

@@ -58,14 +58,16 @@ export function registerFusedKernels(): void {
     return b.result(b.native.poolBlockBackward(id('dy'), id('x'), id('y'), id('invstd'), a.max ? id('indices') : -1, a.max,
       [a.k, a.k], [a.stride, a.stride], pads(a.pad)));
   });
-  // Inference mode: the running statistics are read, not updated.
+  // Inference mode: the running statistics are read, not updated; without them, the batch's statistics.
   kernel(FUSED.sepBlockInfer, (inputs, b, a) => {
     const id = (name: string) => b.id(input(inputs, name, FUSED.sepBlockInfer));
-    return b.result(b.native.sepBlockInfer(id('x'), id('wd'), id('wp'), [a.stride, a.stride], pads(a.pad), [a.dilation, a.dilation], a.eps, id('runningMean'), id('runningVar')));
+    const running = inputs.runningMean && inputs.runningVar ? [id('runningMean'), id('runningVar')] : [];
+    return b.result(b.native.sepBlockInfer(id('x'), id('wd'), id('wp'), [a.stride, a.stride], pads(a.pad), [a.dilation, a.dilation], a.eps, ...running));
   });
   kernel(FUSED.poolBlockInfer, (inputs, b, a) => {
     const id = (name: string) => b.id(input(inputs, name, FUSED.poolBlockInfer));
-    return b.result(b.native.poolBlockInfer(id('x'), a.max, [a.k, a.k], [a.stride, a.stride], pads(a.pad), a.eps, id('runningMean'), id('runningVar')));
+    const running = inputs.runningMean && inputs.runningVar ? [id('runningMean'), id('runningVar')] : [];
+    return b.result(b.native.poolBlockInfer(id('x'), a.max, [a.k, a.k], [a.stride, a.stride], pads(a.pad), a.eps, ...running));
   });
   kernel(FUSED.reluBackward, (inputs, b) =>
     b.result(b.native.reluBackward(b.id(input(inputs, 'dy', FUSED.reluBackward)), b.id(input(inputs, 'y', FUSED.reluBackward)))));

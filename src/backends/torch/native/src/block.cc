@@ -31,14 +31,22 @@ Napi::Value SepBlockK(const Napi::CallbackInfo& info) {
   return outs(info.Env(), {s.y, d, s.invstd}, {F32, F32, F32});
 }
 
-// sepBlockInfer(x, wDepthwise, wPointwise, stride, pad[t, b, l, r], dilation, eps, runningMean, runningVar)
-//   -> y: the block in inference mode (BN with the running statistics, which stay as they are);
-//   evaluation only, so nothing is kept for a backward pass.
+// Batch norm of an evaluation: with the running statistics at args[at], args[at + 1] (which stay
+// as they are), or, where they are not given, with the batch's own statistics (the same numbers
+// as the training-mode blocks' output, without what their backward pass would need).
+at::Tensor bnEval(const at::Tensor& x, const Napi::CallbackInfo& info, size_t at, double eps) {
+  if (info.Length() > at + 1 && !info[at].IsUndefined()) return bnInfer(x, get(info[at]), get(info[at + 1]), eps);
+  return bnForward(x, eps).y;
+}
+
+// sepBlockInfer(x, wDepthwise, wPointwise, stride, pad[t, b, l, r], dilation, eps[, runningMean, runningVar])
+//   -> y: the block in inference mode (BN with the running statistics, or without them with the
+//   batch's statistics); evaluation only, so nothing is kept for a backward pass.
 Napi::Value SepBlockInferK(const Napi::CallbackInfo& info) {
   Window win = window(info[3], info[4], info[5]);
   at::Tensor d = convForward(get(info[0]), get(info[1]), win, true, true);
   at::Tensor p = convForward(d.contiguous(), get(info[2]), pointwise(), false);
-  return out(info.Env(), bnInfer(p, get(info[7]), get(info[8]), num(info[6])), F32);
+  return out(info.Env(), bnEval(p, info, 7, num(info[6])), F32);
 }
 
 // sepBlockBackward(dy, x, depthwise output, y, invstd, wDepthwise, wPointwise, stride, pad, dilation)
@@ -88,11 +96,11 @@ Napi::Value PoolBlockK(const Napi::CallbackInfo& info) {
   return r;
 }
 
-// poolBlockInfer(x, max, k, stride, pad, eps, runningMean, runningVar) -> y: the block in inference
-//   mode (BN with the running statistics, which stay as they are).
+// poolBlockInfer(x, max, k, stride, pad, eps[, runningMean, runningVar]) -> y: the block in
+//   inference mode (BN as in sepBlockInfer).
 Napi::Value PoolBlockInferK(const Napi::CallbackInfo& info) {
   at::Tensor pooled = blockPool(get(info[0]), flag(info[1]), ints(info[2]), window(info[3], info[4], Napi::Value())).first;
-  return out(info.Env(), bnInfer(pooled, get(info[6]), get(info[7]), num(info[5])), F32);
+  return out(info.Env(), bnEval(pooled, info, 6, num(info[5])), F32);
 }
 
 // poolBlockBackward(dy, x, y, invstd, indices | -1, max, k, stride, pad) -> dx
