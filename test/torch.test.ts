@@ -445,7 +445,7 @@ test('strided 1x1 convolutions (FactorizedReduce) on torch: output and both grad
   assert.ok(out.worst < 1e-5, `largest scaled difference from cpu: ${out.worst}`);
 });
 
-test('the direct batch norm kernels equal ATen\'s: output, mean, variance and input gradient, with and without a partial period', { skip }, () => keepingBackend(TORCH, async () => {
+test('the direct batch norm kernels equal ATen\'s: output, mean, variance and input gradient, with and without a partial period; with given statistics (inference), bit for bit', { skip }, () => keepingBackend(TORCH, async () => {
   const native = loadAddon();
   const before = native.direct();
   // Channel counts whose period (lcm(C, 64) floats) divides the data or leaves a tail; one and several blocks.
@@ -458,7 +458,10 @@ test('the direct batch norm kernels equal ATen\'s: output, mean, variance and in
       const running = { mean: tf.variable(tf.zeros([shape[3]])), variance: tf.variable(tf.ones([shape[3]])), momentum: 0.5 };
       const y = ops.batchNormTrain(x, ops.BN_EPSILON, running);
       const dx = tf.grad((a: tf.Tensor) => tf.sum(tf.mul(ops.batchNormTrain(a as tf.Tensor4D), dy)))(x);
-      const out = [y, dx, running.mean, running.variance].map((t) => Array.from(t.dataSync()));
+      // Inference: a max pool (exact on either path) then BN with given statistics.
+      const moments = { mean: tf.randomNormal([shape[3]], 0, 1, 'float32', 5), variance: tf.add(tf.abs(tf.randomNormal([shape[3]], 0, 2, 'float32', 6)), 0.01) };
+      const inferred = ops.poolBlockInfer(x, 'max', 1, ops.BN_EPSILON, moments);
+      const out = [y, dx, running.mean, running.variance, inferred].map((t) => Array.from(t.dataSync()));
       tf.dispose([running.mean, running.variance]);
       return out;
     });
@@ -471,6 +474,7 @@ test('the direct batch norm kernels equal ATen\'s: output, mean, variance and in
         const err = scaledError(got[i]!, want[i]!);
         assert.ok(err < 1e-5, `[${shape}]: ${what} differs by ${err.toExponential(2)}`);
       });
+      assert.deepEqual(got[4], want[4], `[${shape}]: BN with given statistics differs from ATen's`);
     }
   } finally {
     native.direct(before);

@@ -316,6 +316,22 @@ std::array<at::Tensor, 4> batchNormRows(const at::Tensor& xIn, double eps) {
   return {y, vectorOf(invstd, x.options()), vectorOf(mean, x.options()), vectorOf(var, x.options())};
 }
 
+at::Tensor batchNormRowsInfer(const at::Tensor& xIn, const at::Tensor& meanIn, const at::Tensor& varIn, double eps) {
+  const at::Tensor x = xIn.contiguous(), meanT = meanIn.contiguous(), varT = varIn.contiguous();
+  const int64_t c = x.size(-1), size = x.numel();
+  const float* xp = x.data_ptr<float>();
+  const float* mp = meanT.data_ptr<float>();
+  const float* vp = varT.data_ptr<float>();
+  // As ATen's (x - mean) * rsqrt(var + eps) rounds: eps as a float, each operation in float.
+  const float e = static_cast<float>(eps);
+  std::vector<float> mean(mp, mp + c), invstd(c);
+  for (int64_t j = 0; j < c; ++j) invstd[j] = 1.0f / std::sqrt(vp[j] + e);
+  const std::vector<float> meanRep = repeated(mean, c), invRep = repeated(invstd, c);
+  at::Tensor y = at::empty(x.sizes(), x.options());
+  elementwise(size, c, y.data_ptr<float>(), [&](int64_t t, int64_t i) { return (xp[i] - meanRep[t]) * invRep[t]; });
+  return y;
+}
+
 at::Tensor batchNormRowsBackward(const at::Tensor& dyIn, const at::Tensor& yIn, const at::Tensor& invstdIn) {
   const at::Tensor dy = dyIn.contiguous(), y = yIn.contiguous(), invstdT = invstdIn.contiguous();
   const int64_t c = y.size(-1), size = y.numel(), rows = size / c;

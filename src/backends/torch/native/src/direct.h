@@ -49,6 +49,9 @@ bool directRowsFit(const at::Tensor& x);
 // Batch norm over every axis but the last, no affine: [y, invstd, mean, biased variance]; and dx.
 std::array<at::Tensor, 4> batchNormRows(const at::Tensor& x, double eps);
 at::Tensor batchNormRowsBackward(const at::Tensor& dy, const at::Tensor& y, const at::Tensor& invstd);
+// Batch norm with given statistics (inference): (x - mean) * rsqrt(var + eps) per channel, in one
+// pass and one allocation, rounded as ATen's three operations round.
+at::Tensor batchNormRowsInfer(const at::Tensor& x, const at::Tensor& mean, const at::Tensor& var, double eps);
 
 // Stride-1 k x k pooling with symmetric padding `pad` (pool.cc): max pooling returns [y, the
 // tap of each maximum (int32, ky * k + kx)]; average pooling leaves the padding out of the count.

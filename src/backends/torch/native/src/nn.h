@@ -67,6 +67,7 @@ at::Tensor bnBackward(const at::Tensor& dy, const at::Tensor& y, const at::Tenso
 // Batch norm in inference mode without affine parameters: (x - runningMean) / sqrt(runningVar + eps)
 // per channel (the last axis of an NHWC tensor).
 inline at::Tensor bnInfer(const at::Tensor& x, const at::Tensor& runningMean, const at::Tensor& runningVar, double eps) {
+  if (directRowsFit(x)) return batchNormRowsInfer(x, runningMean, runningVar, eps);
   return (x - runningMean) * at::rsqrt(runningVar + eps);
 }
 
