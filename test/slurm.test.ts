@@ -177,9 +177,13 @@ test('a cluster whose daemons died with a job running (a reboot, a restored imag
   const job = sh('sbatch --parsable --output=/dev/null --cpus-per-task=1 --wrap="sleep 600"').trim();
   try {
     for (let i = 0; i < 100 && !/RUNNING/.test(sh(`squeue -h -o %T -j ${job}`)); i++) sh('sleep 0.2');
-    sh('scontrol reconfigure && sleep 2'); // the controller saves its state, the running job in it
-    // What a reboot leaves: no daemon, no job process, the saved state.
-    sh('pkill -9 -x slurmctld; pkill -9 -x slurmd; pkill -9 -f "slurmstepd: \\[' + job + '\\."; pkill -9 -f "^sleep 600$"; sleep 1; true');
+    // What a reboot leaves: the controller's saved state with the job running in it (a controller
+    // that shuts down saves all of it; a killed one may not have saved the job yet), and no
+    // daemon or job process.
+    const ctld = sh('cat "$(dirname "$SLURM_CONF")/run/slurmctld.pid"').trim();
+    sh('scontrol shutdown slurmctld');
+    for (let i = 0; i < 150 && sh(`awk '{ print $3 }' /proc/${ctld}/stat 2>/dev/null || true`).trim().match(/^[^Z]/); i++) sh('sleep 0.2');
+    sh('pkill -9 -x slurmd; pkill -9 -f "slurmstepd: \\[' + job + '\\."; pkill -9 -f "^sleep 600$"; sleep 1; true');
     const started = spawnSync('bash', [join(ROOT, 'src', 'setup', 'slurm-local.sh'), 'start'], { encoding: 'utf8', env });
     assert.equal(started.status, 0, started.stderr);
     assert.match(started.stderr, new RegExp(`cancelling jobs left from before the controller last stopped: .*\\b${job}\\b`));
