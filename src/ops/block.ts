@@ -1,14 +1,14 @@
 // The search cell's blocks, batch norm without affine parameters: ReLU, depthwise convolution,
 // pointwise convolution, BN (the separable and dilated convolutions); 3x3 pooling, BN (the
 // pools); in training mode (batch statistics) and in inference mode (running statistics, or an
-// evaluation's batch statistics). One
-// fused op where the backend has it (one native call forward and, in training, one backward);
-// the ops one by one otherwise, which the fused ones are tested against.
+// evaluation's batch statistics). One fused op where the backend has it (one native call forward
+// and, in training, one backward); the ops one by one otherwise, which the fused ones are tested
+// against.
 import type * as tf from '@tensorflow/tfjs';
 import { relu } from './combine.js';
 import { depthwiseConv2d, pointwiseConv } from './conv.js';
-import { fusedPoolBlock, fusedPoolBlockInfer, fusedSepBlock, fusedSepBlockInfer, hasFusedKernels, type EvalMoments } from './fused.js';
-import { batchNormInfer, batchNormTrain, type RunningStats } from './norm.js';
+import { fusedPoolBlock, fusedPoolBlockInfer, fusedSepBlock, fusedSepBlockInfer, hasFusedKernels } from './fused.js';
+import { batchNormInfer, batchNormTrain, type EvalMoments, type RunningStats } from './norm.js';
 import { avgPool3x3, maxPool3x3 } from './pool.js';
 
 export interface SepBlockOptions {

@@ -4,7 +4,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { withGradient } from './custom.js';
 import { FUSED } from './fused-kernels.js';
-import type { Moments, RunningStats } from './norm.js';
+import type { EvalMoments, Moments, RunningStats } from './norm.js';
 
 const available = new Map<string, boolean>();
 
@@ -17,6 +17,11 @@ export function hasFusedKernels(): boolean {
     available.set(backend, has);
   }
   return has;
+}
+
+/** A fused kernel's runningMean and runningVar inputs; none where the batch's own statistics are used. */
+function statInputs(m?: Moments): Record<string, tf.Tensor> {
+  return m ? { runningMean: m.mean, runningVar: m.variance } : {};
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -78,8 +83,7 @@ export function fusedBatchNormTrain(x: tf.Tensor4D, eps: number, running?: Runni
     ownStorage(running.variance);
   }
   return withGradient<tf.Tensor4D>([x], ([xi], save) => {
-    const stats: Record<string, tf.Tensor> = running ? { runningMean: running.mean, runningVar: running.variance } : {};
-    const [y, invstd] = run(FUSED.batchNormTrain, { x: xi!, ...stats }, attrs) as tf.Tensor[];
+    const [y, invstd] = run(FUSED.batchNormTrain, { x: xi!, ...statInputs(running) }, attrs) as tf.Tensor[];
     save([y!, invstd!]);
     return {
       value: y as tf.Tensor4D,
@@ -107,8 +111,7 @@ export function fusedSepBlock(x: tf.Tensor4D, wd: tf.Tensor4D, wp: tf.Tensor4D, 
     ownStorage(running.variance);
   }
   return withGradient<tf.Tensor4D>([x, wd, wp], ([xi, wdi, wpi], save) => {
-    const stats: Record<string, tf.Tensor> = running ? { runningMean: running.mean, runningVar: running.variance } : {};
-    const [y, d, invstd] = run(FUSED.sepBlock, { x: xi!, wd: wdi!, wp: wpi!, ...stats }, attrs) as tf.Tensor[];
+    const [y, d, invstd] = run(FUSED.sepBlock, { x: xi!, wd: wdi!, wp: wpi!, ...statInputs(running) }, attrs) as tf.Tensor[];
     save([xi!, d!, y!, invstd!, wdi!, wpi!]);
     return {
       value: y as tf.Tensor4D,
@@ -118,17 +121,13 @@ export function fusedSepBlock(x: tf.Tensor4D, wd: tf.Tensor4D, wp: tf.Tensor4D, 
   });
 }
 
-/** BN's statistics in an evaluation: the running averages (which stay as they are), or each batch's own. */
-export type EvalMoments = Moments | 'batch';
-
-const momentInputs = (m: EvalMoments): Record<string, tf.Tensor> => (m === 'batch' ? {} : { runningMean: m.mean, runningVar: m.variance });
 
 /**
  * fusedSepBlock in inference mode: BN with the running statistics or the batch's own (then the
  * same output as fusedSepBlock's, without what a backward pass keeps). Evaluation only: it has no gradient.
  */
 export function fusedSepBlockInfer(x: tf.Tensor4D, wd: tf.Tensor4D, wp: tf.Tensor4D, opts: FusedSepBlockOptions, moments: EvalMoments): tf.Tensor4D {
-  return run(FUSED.sepBlockInfer, { x, wd, wp, ...momentInputs(moments) }, opts);
+  return run(FUSED.sepBlockInfer, { x, wd, wp, ...statInputs(moments === 'batch' ? undefined : moments) }, opts);
 }
 
 /** BN(k x k max or average pooling) in training mode without affine parameters (average: padding excluded), one native call each way. */
@@ -139,8 +138,7 @@ export function fusedPoolBlock(x: tf.Tensor4D, kind: 'max' | 'avg', k: number, s
     ownStorage(running.variance);
   }
   return withGradient<tf.Tensor4D>([x], ([xi], save) => {
-    const stats: Record<string, tf.Tensor> = running ? { runningMean: running.mean, runningVar: running.variance } : {};
-    const [y, invstd, indices] = run(FUSED.poolBlock, { x: xi!, ...stats }, attrs) as tf.Tensor[];
+    const [y, invstd, indices] = run(FUSED.poolBlock, { x: xi!, ...statInputs(running) }, attrs) as tf.Tensor[];
     save(indices ? [xi!, y!, invstd!, indices] : [xi!, y!, invstd!]);
     return {
       value: y as tf.Tensor4D,
@@ -151,7 +149,7 @@ export function fusedPoolBlock(x: tf.Tensor4D, kind: 'max' | 'avg', k: number, s
 
 /** fusedPoolBlock in inference mode, BN as in fusedSepBlockInfer. Evaluation only: it has no gradient. */
 export function fusedPoolBlockInfer(x: tf.Tensor4D, kind: 'max' | 'avg', k: number, stride: number, pad: number, eps: number, moments: EvalMoments): tf.Tensor4D {
-  return run(FUSED.poolBlockInfer, { x, ...momentInputs(moments) }, { max: kind === 'max', k, stride, pad, eps });
+  return run(FUSED.poolBlockInfer, { x, ...statInputs(moments === 'batch' ? undefined : moments) }, { max: kind === 'max', k, stride, pad, eps });
 }
 
 /** ReLU whose gradient is one kernel (tfjs' is step, cast and multiply). */

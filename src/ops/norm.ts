@@ -18,6 +18,9 @@ export interface Moments {
   variance: tf.Tensor;
 }
 
+/** BN's statistics in an evaluation: the running averages (which stay as they are), or each batch's own. */
+export type EvalMoments = Moments | 'batch';
+
 /** Batch norm in inference mode without affine parameters: (x - mean) / sqrt(variance + eps), per channel. */
 export function batchNormInfer(x: tf.Tensor4D, eps: number, moments: Moments): tf.Tensor4D {
   return tf.mul(tf.sub(x, moments.mean), tf.rsqrt(tf.add(moments.variance, eps))) as tf.Tensor4D;

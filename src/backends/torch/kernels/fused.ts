@@ -10,6 +10,11 @@ function numbered(inputs: Record<string, unknown>, prefix = 'x'): string[] {
 
 const pads = (p: number) => [p, p, p, p];
 
+/** The native ids of a kernel's runningMean and runningVar inputs; none where they are not given. */
+function runningIds(inputs: Record<string, unknown>, b: { id(t: unknown): number }): number[] {
+  return inputs.runningMean && inputs.runningVar ? [b.id(inputs.runningMean), b.id(inputs.runningVar)] : [];
+}
+
 export function registerFusedKernels(): void {
   kernel(FUSED.conv, (inputs, b, a) =>
     b.result(b.native.conv(b.id(input(inputs, 'x', FUSED.conv)), b.id(input(inputs, 'w', FUSED.conv)),
@@ -30,17 +35,15 @@ export function registerFusedKernels(): void {
       [a.k, a.k], [a.stride, a.stride], pads(a.pad), a.countIncludePad)));
   // With runningMean and runningVar inputs, updates them in place (see fusedBatchNormTrain).
   kernel(FUSED.batchNormTrain, (inputs, b, a) => {
-    const running = inputs.runningMean && inputs.runningVar ? [b.id(inputs.runningMean), b.id(inputs.runningVar)] : [];
-    return b.native.bnTrain(b.id(input(inputs, 'x', FUSED.batchNormTrain)), a.eps, a.momentum, ...running).map((o) => b.result(o));
+    return b.native.bnTrain(b.id(input(inputs, 'x', FUSED.batchNormTrain)), a.eps, a.momentum, ...runningIds(inputs, b)).map((o) => b.result(o));
   });
   kernel(FUSED.batchNormTrainBackward, (inputs, b) =>
     b.result(b.native.bnTrainBackward(b.id(input(inputs, 'dy', FUSED.batchNormTrainBackward)),
       b.id(input(inputs, 'y', FUSED.batchNormTrainBackward)), b.id(input(inputs, 'invstd', FUSED.batchNormTrainBackward)))));
   // Also updates runningMean and runningVar in place when given (see fusedSepBlock).
   kernel(FUSED.sepBlock, (inputs, b, a) => {
-    const running = inputs.runningMean && inputs.runningVar ? [b.id(inputs.runningMean), b.id(inputs.runningVar)] : [];
     return b.native.sepBlock(b.id(input(inputs, 'x', FUSED.sepBlock)), b.id(input(inputs, 'wd', FUSED.sepBlock)), b.id(input(inputs, 'wp', FUSED.sepBlock)),
-      [a.stride, a.stride], pads(a.pad), [a.dilation, a.dilation], a.eps, a.momentum, ...running).map((o) => b.result(o));
+      [a.stride, a.stride], pads(a.pad), [a.dilation, a.dilation], a.eps, a.momentum, ...runningIds(inputs, b)).map((o) => b.result(o));
   });
   kernel(FUSED.sepBlockBackward, (inputs, b, a) => {
     const id = (name: string) => b.id(input(inputs, name, FUSED.sepBlockBackward));
@@ -49,8 +52,7 @@ export function registerFusedKernels(): void {
   });
   // Also updates runningMean and runningVar in place when given (see fusedPoolBlock).
   kernel(FUSED.poolBlock, (inputs, b, a) => {
-    const running = inputs.runningMean && inputs.runningVar ? [b.id(inputs.runningMean), b.id(inputs.runningVar)] : [];
-    return b.native.poolBlock(b.id(input(inputs, 'x', FUSED.poolBlock)), a.max, [a.k, a.k], [a.stride, a.stride], pads(a.pad), a.eps, a.momentum, ...running)
+    return b.native.poolBlock(b.id(input(inputs, 'x', FUSED.poolBlock)), a.max, [a.k, a.k], [a.stride, a.stride], pads(a.pad), a.eps, a.momentum, ...runningIds(inputs, b))
       .map((o) => b.result(o));
   });
   kernel(FUSED.poolBlockBackward, (inputs, b, a) => {
@@ -61,13 +63,11 @@ export function registerFusedKernels(): void {
   // Inference mode: the running statistics are read, not updated; without them, the batch's statistics.
   kernel(FUSED.sepBlockInfer, (inputs, b, a) => {
     const id = (name: string) => b.id(input(inputs, name, FUSED.sepBlockInfer));
-    const running = inputs.runningMean && inputs.runningVar ? [id('runningMean'), id('runningVar')] : [];
-    return b.result(b.native.sepBlockInfer(id('x'), id('wd'), id('wp'), [a.stride, a.stride], pads(a.pad), [a.dilation, a.dilation], a.eps, ...running));
+    return b.result(b.native.sepBlockInfer(id('x'), id('wd'), id('wp'), [a.stride, a.stride], pads(a.pad), [a.dilation, a.dilation], a.eps, ...runningIds(inputs, b)));
   });
   kernel(FUSED.poolBlockInfer, (inputs, b, a) => {
     const id = (name: string) => b.id(input(inputs, name, FUSED.poolBlockInfer));
-    const running = inputs.runningMean && inputs.runningVar ? [id('runningMean'), id('runningVar')] : [];
-    return b.result(b.native.poolBlockInfer(id('x'), a.max, [a.k, a.k], [a.stride, a.stride], pads(a.pad), a.eps, ...running));
+    return b.result(b.native.poolBlockInfer(id('x'), a.max, [a.k, a.k], [a.stride, a.stride], pads(a.pad), a.eps, ...runningIds(inputs, b)));
   });
   kernel(FUSED.reluBackward, (inputs, b) =>
     b.result(b.native.reluBackward(b.id(input(inputs, 'dy', FUSED.reluBackward)), b.id(input(inputs, 'y', FUSED.reluBackward)))));
