@@ -260,11 +260,14 @@ test('the direct depthwise kernels equal ATen\'s: forward, input and filter grad
   const before = native.direct();
   // [k, stride, dilation, pad] of sep_conv and dil_conv (strides 1 and 2), on odd and even sizes, and one uneven 'same' padding.
   const geometries: [number, number, number, number | 'same'][] = [[3, 1, 1, 1], [5, 1, 1, 2], [3, 2, 1, 1], [5, 2, 1, 2], [3, 1, 2, 2], [5, 1, 2, 4], [3, 2, 2, 2], [5, 2, 2, 4], [3, 2, 1, 'same']];
-  const run = (on: boolean, k: number, s: number, d: number, p: number | 'same', size: number) => {
+  // [size, channels]: rows of partial chunks (64 floats), of a whole chunk (16 x 4), of more
+  // than a chunk (17 x 5); filter rows repeating every 1, 2 and 4 vectors (C 8, 16, 32) or not (C 5).
+  const sizes: [number, number][] = [[7, 5], [8, 5], [17, 5], [16, 4], [7, 8], [9, 16], [6, 32]];
+  const run = (on: boolean, k: number, s: number, d: number, p: number | 'same', size: number, c: number) => {
     native.direct(on);
     return tf.tidy(() => {
-      const x = tf.randomNormal([3, size, size, 5], 0, 1, 'float32', size * 31 + k) as tf.Tensor4D;
-      const w = tf.randomNormal([k, k, 5, 1], 0, 1, 'float32', k * 7 + s) as tf.Tensor4D;
+      const x = tf.randomNormal([3, size, size, c], 0, 1, 'float32', size * 31 + k) as tf.Tensor4D;
+      const w = tf.randomNormal([k, k, c, 1], 0, 1, 'float32', k * 7 + s) as tf.Tensor4D;
       const f = (a: tf.Tensor4D, b: tf.Tensor4D) => (p === 'same'
         ? tf.depthwiseConv2d(a, b, s, 'same', 'NHWC', d)
         : ops.depthwiseConv2d(a, b, { stride: s, pad: p, dilation: d }));
@@ -277,12 +280,12 @@ test('the direct depthwise kernels equal ATen\'s: forward, input and filter grad
   try {
     for (const [k, s, d, p] of geometries) {
       if (s === 2 && d === 2 && p === 'same') continue;
-      for (const size of [7, 8]) {
-        const want = run(false, k, s, d, p, size);
-        const got = run(true, k, s, d, p, size);
+      for (const [size, c] of sizes) {
+        const want = run(false, k, s, d, p, size, c);
+        const got = run(true, k, s, d, p, size, c);
         ['output', 'input gradient', 'filter gradient'].forEach((what, i) => {
           const err = scaledError(got[i]!, want[i]!);
-          assert.ok(err < 1e-5, `k ${k} stride ${s} dilation ${d} pad ${p} size ${size}: ${what} differs by ${err.toExponential(2)}`);
+          assert.ok(err < 1e-5, `k ${k} stride ${s} dilation ${d} pad ${p} size ${size} C ${c}: ${what} differs by ${err.toExponential(2)}`);
         });
       }
     }
@@ -297,11 +300,13 @@ test('the sep block\'s ReLU inside the direct depthwise kernels equals ReLU then
   const geometries: [number, number, number, number][] = [[3, 1, 1, 1], [5, 1, 1, 2], [3, 2, 1, 1], [5, 2, 1, 2], [3, 1, 2, 2], [5, 2, 2, 4]];
   const run = (on: boolean, k: number, s: number, d: number, p: number, size: number) => {
     native.direct(on);
+    // C 6 on 7 x 7 (no repeating filter vectors), C 4 on 8 x 8 (one vector repeated along a row).
+    const c = size === 7 ? 6 : 4;
     return tf.tidy(() => {
       // Exact zeros as well as negatives: ReLU's gradient at 0 is 0 on both paths.
-      const x = tf.relu(tf.randomNormal([3, size, size, 6], 0, 1, 'float32', size * 17 + k)).sub(tf.scalar(0.3)).round() as tf.Tensor4D;
-      const wd = tf.randomNormal([k, k, 6, 1], 0, 1, 'float32', k * 3 + s) as tf.Tensor4D;
-      const wp = tf.randomNormal([1, 1, 6, 4], 0, 1, 'float32', d * 11 + s) as tf.Tensor4D;
+      const x = tf.relu(tf.randomNormal([3, size, size, c], 0, 1, 'float32', size * 17 + k)).sub(tf.scalar(0.3)).round() as tf.Tensor4D;
+      const wd = tf.randomNormal([k, k, c, 1], 0, 1, 'float32', k * 3 + s) as tf.Tensor4D;
+      const wp = tf.randomNormal([1, 1, c, 4], 0, 1, 'float32', d * 11 + s) as tf.Tensor4D;
       const f = (a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) =>
         ops.sepBlock(a as tf.Tensor4D, b as tf.Tensor4D, c as tf.Tensor4D, { stride: s, pad: p, dilation: d, eps: ops.BN_EPSILON });
       const y = f(x, wd, wp);
@@ -397,12 +402,13 @@ test('the direct pool kernels equal ATen\'s inside the pool block: max with ties
 test('the direct pointwise kernels equal ATen\'s: output, input and filter gradients, fixed and general channel counts, partial row groups and blocks', { skip }, () => keepingBackend(TORCH, async () => {
   const native = loadAddon();
   const before = native.direct();
-  // [N, H, W, Cin, Cout]: the four fixed output widths (4, 8, 16, 32 rows of a register block),
+  // [N, H, W, Cin, Cout]: the four fixed output widths (4, 8, 16, 32 rows of a register block;
+  // the filter gradient's sums in registers where Cin divides into its groups, and where not),
   // other widths, a row count not a multiple of four, several 1,024-row blocks of the filter
   // gradient, the largest filter taken directly (16 x 16) and one above it (ATen either way).
   const shapes: [number, number, number, number, number][] = [
     [2, 3, 3, 4, 4], [64, 16, 16, 4, 4], [3, 5, 7, 16, 8], [4, 9, 9, 4, 16], [2, 7, 7, 8, 32], [5, 6, 6, 3, 5], [2, 11, 13, 12, 6],
-    [8, 16, 16, 16, 16], [2, 4, 4, 32, 32],
+    [8, 16, 16, 16, 16], [2, 4, 4, 32, 32], [2, 5, 5, 6, 8], [3, 4, 4, 3, 16],
   ];
   const run = (on: boolean, [n, h, w, cin, cout]: [number, number, number, number, number]) => {
     native.direct(on);

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <memory>
 #include <numeric>
 #include <cstdlib>
 #include <cstring>
@@ -25,14 +26,146 @@ bool enabled = [] {
 }();
 }  // namespace
 
-// The filter's taps each repeated along a row of `pixels` pixels: rows[tap][p * c + ch] = w[tap][ch],
-// so that a stride-1 row of a map multiplies one contiguous run against one contiguous run.
-std::vector<float> tapRows(const float* w, int64_t taps, int64_t c, int64_t pixels) {
-  std::vector<float> rows(taps * pixels * c);
+namespace {
+// The stride-1 kernels below read a zero-padded copy of their input, so that every tap of a
+// window reads a whole contiguous row run (no bounds), and sum a row's taps in registers:
+// chunks of kChunk floats held in kChunk / 8 vectors while every tap is added in order, then
+// stored once. Vectors are GCC's generic ones (AVX2 where built with -march=native, plain
+// registers elsewhere). Each output element is still summed in the same order as a tap loop
+// that skips the padding would sum it (adding an exact zero for a padded tap changes no value).
+typedef float Vec __attribute__((vector_size(32)));
+constexpr int64_t kLanes = 8, kVecs = 8, kChunk = kLanes * kVecs;
+
+inline Vec load(const float* p) {
+  Vec v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+
+int64_t roundUp(int64_t n, int64_t m) { return (n + m - 1) / m * m; }
+
+// The filter's taps each repeated along a row of `pixels` pixels: rows[tap * stride + p * c + ch]
+// = w[tap][ch], each row padded to a whole number of chunks (stride), so that a chunk may read
+// past the row's end without leaving the table (those lanes are never stored).
+std::vector<float> tapRows(const float* w, int64_t taps, int64_t c, int64_t pixels, int64_t stride) {
+  std::vector<float> rows(taps * stride, 0.0f);
   for (int64_t t = 0; t < taps; ++t)
-    for (int64_t p = 0; p < pixels; ++p) std::memcpy(&rows[(t * pixels + p) * c], w + t * c, c * sizeof(float));
+    for (int64_t p = 0; p < pixels; ++p) std::memcpy(&rows[t * stride + p * c], w + t * c, c * sizeof(float));
   return rows;
 }
+
+// A zero-padded copy of x [n, h, w, c] (of relu(x) with `relu`): [n, hp, wp, c] with
+// padded[b][py][px] = x[b][py - top][px - left] where that lies inside x, else 0, and a chunk of
+// slack at the end so that the last row's chunks may read past it.
+struct Padded {
+  std::unique_ptr<float[]> data;
+  int64_t hp, wp, c;
+  const float* row(int64_t b, int64_t py) const { return data.get() + (b * hp + py) * wp * c; }
+};
+
+Padded padded(const float* x, int64_t n, int64_t h, int64_t w, int64_t c, int64_t top, int64_t left, int64_t hp, int64_t wp,
+              bool relu) {
+  const int64_t size = n * hp * wp * c;
+  Padded p{std::unique_ptr<float[]>(new float[size + kChunk]), hp, wp, c};  // every element is written below
+  float* data = p.data.get();
+  std::fill(data + size, data + size + kChunk, 0.0f);
+  const int64_t first = std::clamp<int64_t>(left, 0, wp), last = std::clamp<int64_t>(w + left, first, wp);  // padded columns holding x
+  at::parallel_for(0, n * hp, 64, [&](int64_t begin, int64_t end) {
+    for (int64_t r = begin; r < end; ++r) {
+      const int64_t b = r / hp, iy = r % hp - top;
+      float* dst = data + r * wp * c;
+      if (iy < 0 || iy >= h) {
+        std::fill(dst, dst + wp * c, 0.0f);
+        continue;
+      }
+      std::fill(dst, dst + first * c, 0.0f);
+      std::fill(dst + last * c, dst + wp * c, 0.0f);
+      const float* src = x + ((b * h + iy) * w + first - left) * c;
+      const int64_t count = (last - first) * c;
+      if (relu) {
+        for (int64_t j = 0; j < count; ++j) dst[first * c + j] = std::max(src[j], 0.0f);
+      } else {
+        std::memcpy(dst + first * c, src, count * sizeof(float));
+      }
+    }
+  });
+  return p;
+}
+
+// out[j] = sum over taps t, in order, of src[t][j] * f[t][j], for j < len: the row in chunks,
+// each chunk's sums in registers. Reads up to a chunk past len in src and f (see Padded, tapRows).
+// Where a filter row repeats every Period vectors (c channels with lcm(c, 8) = 8 * Period
+// floats, Period dividing kVecs: c = 1, 2, 4, ..., 32), every chunk multiplies by the same
+// Period vectors, loaded once per tap; Period 0 reads f along the row.
+template <int Period>
+void tapSumOf(float* out, int64_t len, const float* const* src, const float* const* f, int64_t taps) {
+  for (int64_t j0 = 0; j0 < len; j0 += kChunk) {
+    Vec acc[kVecs] = {};
+    for (int64_t t = 0; t < taps; ++t) {
+      const float* s = src[t] + j0;
+      if constexpr (Period == 0) {
+        const float* g = f[t] + j0;
+        for (int64_t v = 0; v < kVecs; ++v) acc[v] += load(s + v * kLanes) * load(g + v * kLanes);
+      } else {
+        Vec g[Period];
+        for (int u = 0; u < Period; ++u) g[u] = load(f[t] + u * kLanes);
+        for (int64_t v = 0; v < kVecs; ++v) acc[v] += load(s + v * kLanes) * g[v % Period];
+      }
+    }
+    std::memcpy(out + j0, acc, std::min(kChunk, len - j0) * sizeof(float));
+  }
+}
+
+using TapSum = void (*)(float*, int64_t, const float* const*, const float* const*, int64_t);
+
+// The tapSumOf for c channels.
+TapSum tapSumFor(int64_t c) {
+  switch (std::lcm<int64_t>(c, kLanes) / kLanes) {
+    case 1: return tapSumOf<1>;
+    case 2: return tapSumOf<2>;
+    case 4: return tapSumOf<4>;
+    default: return tapSumOf<0>;
+  }
+}
+
+// The filter gradient's strips: kStrip floats, kStripVecs vectors.
+constexpr int64_t kStripVecs = 2, kStrip = kStripVecs * kLanes;
+
+// For KW taps kx of one filter row: out[kx * width + j] = sum over rows r, in order, of
+// src[r][kx * step + j] * grad[r * rowLen + j], for j < kStrip (KW * kStripVecs sums in registers,
+// each gradient vector loaded once per row). KW 0: any kw, one tap at a time.
+template <int KW>
+void stripSumOf(float* out, int64_t width, const float* const* src, const float* grad, int64_t rowLen, int64_t rows, int64_t kw,
+                int64_t step) {
+  if constexpr (KW == 0) {
+    for (int64_t kx = 0; kx < kw; ++kx) {
+      Vec acc[kStripVecs] = {};
+      for (int64_t r = 0; r < rows; ++r)
+        for (int64_t v = 0; v < kStripVecs; ++v) acc[v] += load(src[r] + kx * step + v * kLanes) * load(grad + r * rowLen + v * kLanes);
+      std::memcpy(out + kx * width, acc, sizeof acc);
+    }
+  } else {
+    Vec acc[KW][kStripVecs] = {};
+    for (int64_t r = 0; r < rows; ++r) {
+      Vec d[kStripVecs];
+      for (int64_t v = 0; v < kStripVecs; ++v) d[v] = load(grad + r * rowLen + v * kLanes);
+      for (int kx = 0; kx < KW; ++kx)
+        for (int64_t v = 0; v < kStripVecs; ++v) acc[kx][v] += load(src[r] + kx * step + v * kLanes) * d[v];
+    }
+    for (int kx = 0; kx < KW; ++kx) std::memcpy(out + kx * width, acc[kx], sizeof acc[kx]);
+  }
+}
+
+using StripSum = void (*)(float*, int64_t, const float* const*, const float*, int64_t, int64_t, int64_t, int64_t);
+
+StripSum stripSumFor(int64_t kw) {
+  switch (kw) {
+    case 3: return stripSumOf<3>;
+    case 5: return stripSumOf<5>;
+    default: return stripSumOf<0>;
+  }
+}
+}  // namespace
 
 namespace {
 // The input as the kernel reads it: ReLU applied on the fly when `relu` (a loop invariant the
@@ -57,28 +190,25 @@ bool directDepthwiseFits(const at::Tensor& x, const at::Tensor& w) {
 at::Tensor depthwiseForward(const at::Tensor& xIn, const at::Tensor& wIn, const Geometry& g, int64_t ho, int64_t wo, bool reluInput) {
   const at::Tensor x = xIn.contiguous(), w = wIn.contiguous();
   const int64_t n = x.size(0), h = x.size(1), wd = x.size(2), c = x.size(3), kh = w.size(0), kw = w.size(1);
-  at::Tensor y = at::zeros({n, ho, wo, c}, x.options());
+  const bool rowsPath = g.strideH == 1 && g.strideW == 1;
+  at::Tensor y = rowsPath ? at::empty({n, ho, wo, c}, x.options()) : at::zeros({n, ho, wo, c}, x.options());
   const float* xp = x.data_ptr<float>();
   const float* wp = w.data_ptr<float>();
   float* yp = y.data_ptr<float>();
-  if (g.strideW == 1) {
-    const std::vector<float> rows = tapRows(wp, kh * kw, c, wo);
-    at::parallel_for(0, n * ho, 1, [&](int64_t begin, int64_t end) {
+  if (rowsPath) {
+    // Output row oy, tap (ky, kx) reads the padded input's row oy + ky * dilation from column kx * dilation.
+    const int64_t len = wo * c, stride = roundUp(len, kChunk), taps = kh * kw;
+    const Padded in = padded(xp, n, h, wd, c, g.top, g.left, ho + (kh - 1) * g.dilationH, wo + (kw - 1) * g.dilationW, reluInput);
+    const std::vector<float> rows = tapRows(wp, taps, c, wo, stride);
+    at::parallel_for(0, n * ho, 16, [&](int64_t begin, int64_t end) {
+      const TapSum tapSum = tapSumFor(c);
+      std::vector<const float*> src(taps), f(taps);
+      for (int64_t t = 0; t < taps; ++t) f[t] = rows.data() + t * stride;
       for (int64_t r = begin; r < end; ++r) {
         const int64_t b = r / ho, oy = r % ho;
-        float* out = yp + r * wo * c;
-        for (int64_t ky = 0; ky < kh; ++ky) {
-          const int64_t iy = oy * g.strideH - g.top + ky * g.dilationH;
-          if (iy < 0 || iy >= h) continue;
-          const float* in = xp + (b * h + iy) * wd * c;
-          for (int64_t kx = 0; kx < kw; ++kx) {
-            const int64_t shift = kx * g.dilationW - g.left;
-            const auto [first, last] = validRun(shift, wo, wd);
-            const float* f = rows.data() + (ky * kw + kx) * wo * c;
-            const float* src = in + shift * c;
-            for (int64_t j = first * c; j < last * c; ++j) out[j] += input(src[j], reluInput) * f[j];
-          }
-        }
+        for (int64_t ky = 0; ky < kh; ++ky)
+          for (int64_t kx = 0; kx < kw; ++kx) src[ky * kw + kx] = in.row(b, oy + ky * g.dilationH) + kx * g.dilationW * c;
+        tapSum(yp + r * len, len, src.data(), f.data(), taps);
       }
     });
     return y;
@@ -112,29 +242,31 @@ at::Tensor depthwiseBackwardInput(const at::Tensor& dyIn, at::IntArrayRef xShape
   const float* xrp = xr.defined() ? xr.data_ptr<float>() : nullptr;
   const int64_t n = xShape[0], h = xShape[1], wd = xShape[2], c = xShape[3];
   const int64_t ho = dy.size(1), wo = dy.size(2), kh = w.size(0), kw = w.size(1);
-  at::Tensor dx = at::zeros({n, h, wd, c}, dy.options());
+  const bool rowsPath = g.strideH == 1 && g.strideW == 1;
+  at::Tensor dx = rowsPath ? at::empty({n, h, wd, c}, dy.options()) : at::zeros({n, h, wd, c}, dy.options());
   const float* dyp = dy.data_ptr<float>();
   const float* wp = w.data_ptr<float>();
   float* dxp = dx.data_ptr<float>();
-  if (g.strideW == 1) {
-    const std::vector<float> rows = tapRows(wp, kh * kw, c, wd);
-    at::parallel_for(0, n * h, 1, [&](int64_t begin, int64_t end) {
+  if (rowsPath) {
+    // dx[iy][ix] sums dy[iy + top - ky * dilation][ix + left - kx * dilation] * w[ky][kx] over the
+    // taps in order: in dy padded by (k - 1) * dilation - top rows (and columns) before, the
+    // padded row iy + (kh - 1 - ky) * dilation from column (kw - 1 - kx) * dilation.
+    const int64_t len = wd * c, stride = roundUp(len, kChunk), taps = kh * kw;
+    const int64_t spanH = (kh - 1) * g.dilationH, spanW = (kw - 1) * g.dilationW;
+    const Padded grad = padded(dyp, n, ho, wo, c, spanH - g.top, spanW - g.left, h + spanH, wd + spanW, false);
+    const std::vector<float> rows = tapRows(wp, taps, c, wd, stride);
+    at::parallel_for(0, n * h, 16, [&](int64_t begin, int64_t end) {
+      const TapSum tapSum = tapSumFor(c);
+      std::vector<const float*> src(taps), f(taps);
+      for (int64_t t = 0; t < taps; ++t) f[t] = rows.data() + t * stride;
       for (int64_t r = begin; r < end; ++r) {
         const int64_t b = r / h, iy = r % h;
-        float* out = dxp + r * wd * c;
-        for (int64_t ky = 0; ky < kh; ++ky) {
-          const int64_t ty = iy + g.top - ky * g.dilationH;
-          if (ty < 0 || ty % g.strideH != 0 || ty / g.strideH >= ho) continue;
-          const float* grad = dyp + (b * ho + ty / g.strideH) * wo * c;
-          for (int64_t kx = 0; kx < kw; ++kx) {
-            const int64_t shift = g.left - kx * g.dilationW;  // ox = ix + shift
-            const auto [first, last] = validRun(shift, wd, wo);
-            const float* f = rows.data() + (ky * kw + kx) * wd * c;
-            const float* src = grad + shift * c;
-            for (int64_t j = first * c; j < last * c; ++j) out[j] += src[j] * f[j];
-          }
-        }
-        if (xrp) reluMask(out, xrp + r * wd * c, wd * c);
+        for (int64_t ky = 0; ky < kh; ++ky)
+          for (int64_t kx = 0; kx < kw; ++kx)
+            src[ky * kw + kx] = grad.row(b, iy + spanH - ky * g.dilationH) + (spanW - kx * g.dilationW) * c;
+        float* out = dxp + r * len;
+        tapSum(out, len, src.data(), f.data(), taps);
+        if (xrp) reluMask(out, xrp + r * len, len);
       }
     });
     return dx;
@@ -177,31 +309,34 @@ at::Tensor depthwiseBackwardFilter(const at::Tensor& dyIn, const at::Tensor& xIn
   const float* dyp = dy.data_ptr<float>();
   const float* xp = x.data_ptr<float>();
   float* dwp = dw.data_ptr<float>();
-  if (g.strideW == 1) {
-    // Per tap, a row of wo * c float sums over every (image, output row), then one double sum per channel.
-    at::parallel_for(0, kh * kw, 1, [&](int64_t begin, int64_t end) {
-      std::vector<float> acc(wo * c);
-      for (int64_t tap = begin; tap < end; ++tap) {
-        const int64_t ky = tap / kw, kx = tap % kw;
-        const int64_t shift = kx * g.dilationW - g.left;
-        const auto [first, last] = validRun(shift, wo, wd);
-        std::fill(acc.begin(), acc.end(), 0.0f);
-        for (int64_t b = 0; b < n; ++b) {
-          for (int64_t oy = 0; oy < ho; ++oy) {
-            const int64_t iy = oy * g.strideH - g.top + ky * g.dilationH;
-            if (iy < 0 || iy >= h) continue;
-            const float* src = xp + (b * h + iy) * wd * c + shift * c;
-            const float* grad = dyp + (b * ho + oy) * wo * c;
-            for (int64_t j = first * c; j < last * c; ++j) acc[j] += input(src[j], reluInput) * grad[j];
-          }
-        }
-        for (int64_t ch = 0; ch < c; ++ch) {
-          double total = 0;
-          for (int64_t p = 0; p < wo; ++p) total += acc[p * c + ch];
-          dwp[tap * c + ch] = static_cast<float>(total);
-        }
+  if (g.strideH == 1 && g.strideW == 1) {
+    // Per tap, a row of wo * c float sums over every (image, output row) in order, then one
+    // double sum per channel. A task takes one filter row ky and a strip of kStrip floats of
+    // the output row: for each (image, output row) it loads the gradient's strip once and adds
+    // it, times the input shifted by each kx, into that tap's sums, all held in registers. The
+    // gradient is read through a copy with slack unless its rows are whole strips.
+    const int64_t len = wo * c, strips = (len + kStrip - 1) / kStrip, width = strips * kStrip;
+    const Padded in = padded(xp, n, h, wd, c, g.top, g.left, ho + (kh - 1) * g.dilationH, wo + (kw - 1) * g.dilationW, reluInput);
+    const Padded slack = len % kStrip == 0 ? Padded{} : padded(dyp, n, ho, wo, c, 0, 0, ho, wo, false);
+    const float* gradp = len % kStrip == 0 ? dyp : slack.data.get();
+    std::vector<float> acc(kh * kw * width);  // per tap, the row of float sums
+    const StripSum stripSum = stripSumFor(kw);
+    at::parallel_for(0, kh * strips, 1, [&](int64_t begin, int64_t end) {
+      std::vector<const float*> src(n * ho);
+      for (int64_t task = begin; task < end; ++task) {
+        const int64_t ky = task / strips, j0 = task % strips * kStrip;
+        for (int64_t b = 0; b < n; ++b)
+          for (int64_t oy = 0; oy < ho; ++oy) src[b * ho + oy] = in.row(b, oy + ky * g.dilationH) + j0;
+        stripSum(acc.data() + ky * kw * width + j0, width, src.data(), gradp + j0, len, n * ho, kw, g.dilationW * c);
       }
     });
+    for (int64_t tap = 0; tap < kh * kw; ++tap) {
+      for (int64_t ch = 0; ch < c; ++ch) {
+        double total = 0;
+        for (int64_t p = 0; p < wo; ++p) total += acc[tap * width + p * c + ch];
+        dwp[tap * c + ch] = static_cast<float>(total);
+      }
+    }
     return dw;
   }
   // One tap per task: a tap's sum runs over every image and output row in order, each row
@@ -243,15 +378,25 @@ namespace {
 int64_t period(int64_t c) { return std::lcm<int64_t>(c, 64) <= 4096 ? std::lcm<int64_t>(c, 64) : c; }
 
 // Per channel, the sum over every element of f(t, i) (t: position in the period, i: flat index).
-template <typename F>
-std::vector<double> channelSums(int64_t size, int64_t c, const F& f) {
+// Where a period is one chunk (C divides 64), a block's sums are held in registers: fv(t, i)
+// gives f over the kLanes elements from i (positions t onward), added in the same order.
+template <typename F, typename FV>
+std::vector<double> channelSums(int64_t size, int64_t c, const F& f, const FV& fv) {
   const int64_t w = period(c), periods = size / w, perBlock = std::max<int64_t>(1, 16384 / w);
   const int64_t blocks = (periods + perBlock - 1) / perBlock;
   std::vector<float> partial((blocks + 1) * w, 0.0f);
   at::parallel_for(0, blocks, 1, [&](int64_t begin, int64_t end) {
     for (int64_t b = begin; b < end; ++b) {
       float* acc = partial.data() + b * w;
-      for (int64_t p = b * perBlock; p < std::min(periods, (b + 1) * perBlock); ++p) {
+      const int64_t first = b * perBlock, last = std::min(periods, (b + 1) * perBlock);
+      if (w == kChunk) {
+        Vec sums[kVecs] = {};
+        for (int64_t p = first; p < last; ++p)
+          for (int64_t v = 0; v < kVecs; ++v) sums[v] += fv(v * kLanes, p * w + v * kLanes);
+        std::memcpy(acc, sums, sizeof sums);
+        continue;
+      }
+      for (int64_t p = first; p < last; ++p) {
         const int64_t base = p * w;
         for (int64_t t = 0; t < w; ++t) acc[t] += f(t, base + t);
       }
@@ -298,14 +443,20 @@ std::array<at::Tensor, 4> batchNormRows(const at::Tensor& xIn, double eps) {
   const at::Tensor x = xIn.contiguous();
   const int64_t c = x.size(-1), size = x.numel(), rows = size / c;
   const float* xp = x.data_ptr<float>();
-  const auto sum = channelSums(size, c, [&](int64_t, int64_t i) { return xp[i]; });
+  const auto sum = channelSums(size, c, [&](int64_t, int64_t i) { return xp[i]; }, [&](int64_t, int64_t i) { return load(xp + i); });
   std::vector<float> mean(c), var(c), invstd(c);
   for (int64_t j = 0; j < c; ++j) mean[j] = static_cast<float>(sum[j] / double(rows));
   const std::vector<float> meanRep = repeated(mean, c);
-  const auto sq = channelSums(size, c, [&](int64_t t, int64_t i) {
-    const float d = xp[i] - meanRep[t];
-    return d * d;
-  });
+  const auto sq = channelSums(
+      size, c,
+      [&](int64_t t, int64_t i) {
+        const float d = xp[i] - meanRep[t];
+        return d * d;
+      },
+      [&](int64_t t, int64_t i) {
+        const Vec d = load(xp + i) - load(meanRep.data() + t);
+        return d * d;
+      });
   for (int64_t j = 0; j < c; ++j) {
     var[j] = static_cast<float>(sq[j] / double(rows));
     invstd[j] = static_cast<float>(1.0 / std::sqrt(sq[j] / double(rows) + eps));
@@ -337,8 +488,9 @@ at::Tensor batchNormRowsBackward(const at::Tensor& dyIn, const at::Tensor& yIn, 
   const int64_t c = y.size(-1), size = y.numel(), rows = size / c;
   const float* dyp = dy.data_ptr<float>();
   const float* yp = y.data_ptr<float>();
-  const auto sumDy = channelSums(size, c, [&](int64_t, int64_t i) { return dyp[i]; });
-  const auto sumDyY = channelSums(size, c, [&](int64_t, int64_t i) { return dyp[i] * yp[i]; });
+  const auto sumDy = channelSums(size, c, [&](int64_t, int64_t i) { return dyp[i]; }, [&](int64_t, int64_t i) { return load(dyp + i); });
+  const auto sumDyY = channelSums(
+      size, c, [&](int64_t, int64_t i) { return dyp[i] * yp[i]; }, [&](int64_t, int64_t i) { return load(dyp + i) * load(yp + i); });
   std::vector<float> meanDy(c), meanDyY(c), invstd(invstdT.data_ptr<float>(), invstdT.data_ptr<float>() + c);
   for (int64_t j = 0; j < c; ++j) {
     meanDy[j] = static_cast<float>(sumDy[j] / double(rows));

@@ -104,12 +104,35 @@ void outerSumsAny(const float* __restrict x, const float* __restrict dy, float* 
   }
 }
 
+typedef float Vec4 __attribute__((vector_size(16)));
+
+// outerSumsFixed with the sums in registers: ROWS input channels at a time (COUT / 4 vectors
+// each, ROWS * COUT / 4 <= 8 registers), each gradient row loaded once per group of channels.
+// acc[i, o] = sum over the rows in order (acc starts at zero, as the caller's block does).
+template <int ROWS, int COUT>
+void outerSumsHeld(const float* __restrict x, const float* __restrict dy, float* __restrict acc, int64_t begin, int64_t end, int64_t cin) {
+  constexpr int V = COUT / 4;
+  for (int64_t i0 = 0; i0 < cin; i0 += ROWS) {
+    Vec4 sums[ROWS][V] = {};
+    for (int64_t p = begin; p < end; ++p) {
+      Vec4 g[V];
+      std::memcpy(g, dy + p * COUT, sizeof g);
+      const float* a = x + p * cin + i0;
+      for (int r = 0; r < ROWS; ++r) {
+        const Vec4 v = {a[r], a[r], a[r], a[r]};
+        for (int u = 0; u < V; ++u) sums[r][u] += v * g[u];
+      }
+    }
+    std::memcpy(acc + i0 * COUT, sums, sizeof sums);
+  }
+}
+
 void outerSums(const float* x, const float* dy, float* acc, int64_t begin, int64_t end, int64_t cin, int64_t cout) {
   switch (cout) {
-    case 4: return outerSumsFixed<4>(x, dy, acc, begin, end, cin);
-    case 8: return outerSumsFixed<8>(x, dy, acc, begin, end, cin);
-    case 16: return outerSumsFixed<16>(x, dy, acc, begin, end, cin);
-    case 32: return outerSumsFixed<32>(x, dy, acc, begin, end, cin);
+    case 4: return cin % 4 == 0 ? outerSumsHeld<4, 4>(x, dy, acc, begin, end, cin) : outerSumsFixed<4>(x, dy, acc, begin, end, cin);
+    case 8: return cin % 4 == 0 ? outerSumsHeld<4, 8>(x, dy, acc, begin, end, cin) : outerSumsFixed<8>(x, dy, acc, begin, end, cin);
+    case 16: return cin % 2 == 0 ? outerSumsHeld<2, 16>(x, dy, acc, begin, end, cin) : outerSumsFixed<16>(x, dy, acc, begin, end, cin);
+    case 32: return outerSumsHeld<1, 32>(x, dy, acc, begin, end, cin);
     default: return outerSumsAny(x, dy, acc, begin, end, cin, cout);
   }
 }
