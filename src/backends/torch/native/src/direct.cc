@@ -4,6 +4,7 @@
 // Each output element is computed by one thread in a fixed order, so the results do not depend
 // on the number of threads. Used by nn.cc when enabled (see directEnabled).
 #include "direct.h"
+#include "rows.h"
 
 #include <ATen/Parallel.h>
 
@@ -26,60 +27,23 @@ bool enabled = [] {
 }();
 }  // namespace
 
-namespace {
-// The stride-1 kernels below read a zero-padded copy of their input, so that every tap of a
-// window reads a whole contiguous row run (no bounds), and sum a row's taps in registers:
-// chunks of kChunk floats held in kChunk / 8 vectors while every tap is added in order, then
-// stored once. Vectors are GCC's generic ones (AVX2 where built with -march=native, plain
-// registers elsewhere). Each output element is still summed in the same order as a tap loop
-// that skips the padding would sum it (adding an exact zero for a padded tap changes no value).
-typedef float Vec __attribute__((vector_size(32)));
-constexpr int64_t kLanes = 8, kVecs = 8, kChunk = kLanes * kVecs;
-
-inline Vec load(const float* p) {
-  Vec v;
-  std::memcpy(&v, p, sizeof v);
-  return v;
-}
-
-int64_t roundUp(int64_t n, int64_t m) { return (n + m - 1) / m * m; }
-
-// The filter's taps each repeated along a row of `pixels` pixels: rows[tap * stride + p * c + ch]
-// = w[tap][ch], each row padded to a whole number of chunks (stride), so that a chunk may read
-// past the row's end without leaving the table (those lanes are never stored).
-std::vector<float> tapRows(const float* w, int64_t taps, int64_t c, int64_t pixels, int64_t stride) {
-  std::vector<float> rows(taps * stride, 0.0f);
-  for (int64_t t = 0; t < taps; ++t)
-    for (int64_t p = 0; p < pixels; ++p) std::memcpy(&rows[t * stride + p * c], w + t * c, c * sizeof(float));
-  return rows;
-}
-
-// A zero-padded copy of x [n, h, w, c] (of relu(x) with `relu`): [n, hp, wp, c] with
-// padded[b][py][px] = x[b][py - top][px - left] where that lies inside x, else 0, and a chunk of
-// slack at the end so that the last row's chunks may read past it.
-struct Padded {
-  std::unique_ptr<float[]> data;
-  int64_t hp, wp, c;
-  const float* row(int64_t b, int64_t py) const { return data.get() + (b * hp + py) * wp * c; }
-};
-
 Padded padded(const float* x, int64_t n, int64_t h, int64_t w, int64_t c, int64_t top, int64_t left, int64_t hp, int64_t wp,
-              bool relu) {
+              bool relu, float fill) {
   const int64_t size = n * hp * wp * c;
   Padded p{std::unique_ptr<float[]>(new float[size + kChunk]), hp, wp, c};  // every element is written below
   float* data = p.data.get();
-  std::fill(data + size, data + size + kChunk, 0.0f);
+  std::fill(data + size, data + size + kChunk, fill);
   const int64_t first = std::clamp<int64_t>(left, 0, wp), last = std::clamp<int64_t>(w + left, first, wp);  // padded columns holding x
   at::parallel_for(0, n * hp, 64, [&](int64_t begin, int64_t end) {
     for (int64_t r = begin; r < end; ++r) {
       const int64_t b = r / hp, iy = r % hp - top;
       float* dst = data + r * wp * c;
       if (iy < 0 || iy >= h) {
-        std::fill(dst, dst + wp * c, 0.0f);
+        std::fill(dst, dst + wp * c, fill);
         continue;
       }
-      std::fill(dst, dst + first * c, 0.0f);
-      std::fill(dst + last * c, dst + wp * c, 0.0f);
+      std::fill(dst, dst + first * c, fill);
+      std::fill(dst + last * c, dst + wp * c, fill);
       const float* src = x + ((b * h + iy) * w + first - left) * c;
       const int64_t count = (last - first) * c;
       if (relu) {
@@ -90,6 +54,22 @@ Padded padded(const float* x, int64_t n, int64_t h, int64_t w, int64_t c, int64_
     }
   });
   return p;
+}
+
+namespace {
+// The stride-1 depthwise kernels below read a zero-padded copy of their input (rows.h) and sum
+// a row's taps in registers: chunks of kChunk floats held in kVecs vectors while every tap is
+// added in order, then stored once. Each output element is still summed in the same order as
+// a tap loop that skips the padding would sum it (adding an exact zero changes no value).
+
+// The filter's taps each repeated along a row of `pixels` pixels: rows[tap * stride + p * c + ch]
+// = w[tap][ch], each row padded to a whole number of chunks (stride), so that a chunk may read
+// past the row's end without leaving the table (those lanes are never stored).
+std::vector<float> tapRows(const float* w, int64_t taps, int64_t c, int64_t pixels, int64_t stride) {
+  std::vector<float> rows(taps * stride, 0.0f);
+  for (int64_t t = 0; t < taps; ++t)
+    for (int64_t p = 0; p < pixels; ++p) std::memcpy(&rows[t * stride + p * c], w + t * c, c * sizeof(float));
+  return rows;
 }
 
 // out[j] = sum over taps t, in order, of src[t][j] * f[t][j], for j < len: the row in chunks,

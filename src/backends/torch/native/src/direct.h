@@ -16,11 +16,6 @@ struct Geometry {
   int64_t strideH, strideW, dilationH, dilationW, top, left;
 };
 
-// The run [first, last) of output columns whose input column (ox + shift) lies in [0, width).
-inline std::pair<int64_t, int64_t> validRun(int64_t shift, int64_t outWidth, int64_t width) {
-  return {std::max<int64_t>(0, -shift), std::min<int64_t>(outWidth, width - shift)};
-}
-
 // On unless SNAS_TORCH_DIRECT=0 (or setDirectEnabled(false), for tests that compare with ATen).
 bool directEnabled();
 void setDirectEnabled(bool on);

@@ -1,8 +1,8 @@
 // Direct stride-1 pooling on tfjs' NHWC layout (the pools of the search cell's normal edges):
 // k x k max and average pooling with symmetric padding that is never read (max) or not counted
 // (average). As in the depthwise kernels (direct.cc), a tap of a stride-1 window reads a
-// contiguous run of a row, so each tap is one flat loop over (pixel, channel) that the
-// compiler vectorises at any channel count. Max pooling records the tap of each maximum (int32,
+// contiguous run of a padded row, so that a chunk of a row is a few vectors held in registers
+// over every tap, at any channel count. Max pooling records the tap of each maximum (int32,
 // ATen's rule: the first maximum in row-major tap order, or the last NaN), and the backward
 // passes gather per input element in a fixed order, so results do not depend on the number of
 // threads. Strided pools stay on ATen.
@@ -13,10 +13,19 @@
 #include <vector>
 
 #include "direct.h"
+#include "rows.h"
 
 namespace snas {
 
 namespace {
+
+// The pools read a padded copy of their input (rows.h: -inf for max, which is never taken, 0
+// for the average, which adds nothing; the backward passes a padded gradient) and keep a chunk
+// of a row in registers while they visit the window's taps in row-major order, as a loop over
+// the taps inside the map would: the same maxima, the same taps, the same sums.
+constexpr int64_t kPoolVecs = 4, kPoolChunk = kPoolVecs * kLanes;
+
+inline Vec splat(float v) { return Vec{} + v; }
 
 struct Shape {
   int64_t n, h, w, c, ho, wo;
@@ -37,42 +46,32 @@ Shape gradShape(const at::Tensor& dy, int64_t h, int64_t w) {
   return Shape{dy.size(0), h, w, dy.size(3), dy.size(1), dy.size(2)};
 }
 
-// For output row r (image r / ho, row r % ho) of a stride-1 window, each tap inside the map in
-// row-major order: visit(src, from, to, tap) where src[j] for j in [from, to) is the input that
-// tap reads for flat output element j of the row.
+// dx [n, h, w, c] gathered per input row, a chunk of the row in registers: for each tap (ky, kx)
+// in row-major order, term(sum, v, src, tap) adds into sum what the output pixels whose window
+// covers the chunk pass back through that tap; src points at the chunk's vector v in `grad`,
+// the gradient padded by k - 1 - pad rows and columns before (padding that passes back zero), at
+// the output pixel that reaches input column ix through tap kx. The taps are summed in the order
+// of a loop over the taps whose output lies inside the map, adding exact zeros where that loop
+// adds nothing.
 template <typename F>
-void forEachTap(const float* xp, const Shape& s, int64_t k, int64_t pad, int64_t r, const F& visit) {
-  const int64_t b = r / s.ho, oy = r % s.ho;
-  const auto [ky0, ky1] = tapsInside(oy, pad, k, s.h);
-  for (int64_t ky = ky0; ky < ky1; ++ky) {
-    const float* in = xp + (b * s.h + oy - pad + ky) * s.w * s.c;
-    for (int64_t kx = 0; kx < k; ++kx) {
-      const int64_t shift = kx - pad;
-      const auto [first, last] = validRun(shift, s.wo, s.w);
-      visit(in + shift * s.c, first * s.c, last * s.c, int32_t(ky * k + kx));
-    }
-  }
-}
-
-// dx [n, h, w, c] gathered per input row, in a fixed order: for each tap (ky, kx) whose window
-// at output row oy covers the row, add(out, from, to, at, tap) adds into out[from, to) what the
-// output pixels of that row (flat offset `at` of their row, already shifted to line up with
-// out) pass back through that tap.
-template <typename F>
-at::Tensor gatherRows(const at::Tensor& like, const Shape& s, int64_t k, int64_t pad, const F& add) {
-  at::Tensor dx = at::zeros({s.n, s.h, s.w, s.c}, like.options());
+at::Tensor gatherRows(const at::Tensor& like, const Shape& s, int64_t k, int64_t pad, const Padded& grad, const F& term) {
+  at::Tensor dx = at::empty({s.n, s.h, s.w, s.c}, like.options());
   float* dxp = dx.data_ptr<float>();
-  at::parallel_for(0, s.n * s.h, 1, [&](int64_t begin, int64_t end) {
+  const int64_t row = s.w * s.c;
+  at::parallel_for(0, s.n * s.h, 16, [&](int64_t begin, int64_t end) {
     for (int64_t r = begin; r < end; ++r) {
       const int64_t b = r / s.h, iy = r % s.h;
-      for (int64_t ky = 0; ky < k; ++ky) {
-        const int64_t oy = iy + pad - ky;
-        if (oy < 0 || oy >= s.ho) continue;
-        for (int64_t kx = 0; kx < k; ++kx) {
-          const int64_t shift = pad - kx;  // ox = ix + shift
-          const auto [first, last] = validRun(shift, s.w, s.wo);
-          add(dxp + r * s.w * s.c, first * s.c, last * s.c, (b * s.ho + oy) * s.wo * s.c + shift * s.c, int32_t(ky * k + kx));
+      for (int64_t j0 = 0; j0 < row; j0 += kPoolChunk) {
+        Vec sum[kPoolVecs] = {};
+        for (int64_t ky = 0; ky < k; ++ky) {
+          const float* src = grad.row(b, iy + k - 1 - ky) + j0;
+          for (int64_t kx = 0; kx < k; ++kx) {
+            const float* at = src + (k - 1 - kx) * s.c;
+            const int32_t tap = int32_t(ky * k + kx);
+            for (int64_t v = 0; v < kPoolVecs; ++v) term(sum[v], at + v * kLanes, tap);
+          }
         }
+        std::memcpy(dxp + r * row + j0, sum, std::min(kPoolChunk, row - j0) * sizeof(float));
       }
     }
   });
@@ -92,32 +91,38 @@ std::pair<at::Tensor, at::Tensor> maxPoolForward(const at::Tensor& xIn, int64_t 
   const int64_t row = s.wo * s.c;
   at::Tensor y = at::empty({s.n, s.ho, s.wo, s.c}, x.options());
   at::Tensor taps = at::empty({s.n, s.ho, s.wo, s.c}, x.options().dtype(at::kInt));
-  const float* xp = x.data_ptr<float>();
+  const float inf = std::numeric_limits<float>::infinity();
+  const Padded in = padded(x.data_ptr<float>(), s.n, s.h, s.w, s.c, pad, pad, s.ho + k - 1, s.wo + k - 1, false, -inf);
   float* yp = y.data_ptr<float>();
   int32_t* tp = taps.data_ptr<int32_t>();
-  at::parallel_for(0, s.n * s.ho, 1, [&](int64_t begin, int64_t end) {
-    std::vector<float> tapRow(row);
+  at::parallel_for(0, s.n * s.ho, 16, [&](int64_t begin, int64_t end) {
     for (int64_t r = begin; r < end; ++r) {
-      float* best = yp + r * row;
-      std::fill(best, best + row, -std::numeric_limits<float>::infinity());
-      std::fill(tapRow.begin(), tapRow.end(), -1.0f);
-      float* t = tapRow.data();
-      forEachTap(xp, s, k, pad, r, [&](const float* __restrict src, int64_t from, int64_t to, int32_t tap) {
-        float* __restrict m = best;
-        float* __restrict at = t;
-        const float ft = float(tap);
-        for (int64_t j = from; j < to; ++j) {
-          const float v = src[j];
-          const bool take = (v > m[j]) | (v != v);  // no short circuit: one vector compare each
-          m[j] = take ? v : m[j];
-          at[j] = take ? ft : at[j];
+      const int64_t b = r / s.ho, oy = r % s.ho;
+      const int64_t ky0 = tapsInside(oy, pad, k, s.h).first;
+      for (int64_t j0 = 0; j0 < row; j0 += kPoolChunk) {
+        Vec best[kPoolVecs], at[kPoolVecs];
+        for (int64_t v = 0; v < kPoolVecs; ++v) best[v] = splat(-inf), at[v] = splat(-1.0f);
+        for (int64_t ky = 0; ky < k; ++ky) {
+          const float* src = in.row(b, oy + ky) + j0;
+          for (int64_t kx = 0; kx < k; ++kx) {
+            const Vec ft = splat(float(ky * k + kx));
+            for (int64_t v = 0; v < kPoolVecs; ++v) {
+              const Vec val = load(src + kx * s.c + v * kLanes);
+              const auto take = (val > best[v]) | (val != val);
+              best[v] = take ? val : best[v];
+              at[v] = take ? ft : at[v];
+            }
+          }
         }
-      });
-      // A window whose inputs are all -inf (no tap taken) keeps ATen's choice: its first tap inside the map.
-      int32_t* out = tp + r * row;
-      const int64_t ky0 = tapsInside(r % s.ho, pad, k, s.h).first;
-      for (int64_t j = 0; j < row; ++j) {
-        out[j] = t[j] >= 0.0f ? int32_t(t[j]) : int32_t(ky0 * k + tapsInside(j / s.c, pad, k, s.w).first);
+        const int64_t count = std::min(kPoolChunk, row - j0);
+        std::memcpy(yp + r * row + j0, best, count * sizeof(float));
+        VecI taken[kPoolVecs];
+        for (int64_t v = 0; v < kPoolVecs; ++v) taken[v] = __builtin_convertvector(at[v], VecI);
+        int32_t* out = tp + r * row + j0;
+        std::memcpy(out, taken, count * sizeof(int32_t));
+        // A window whose inputs are all -inf (no tap taken, -1) keeps ATen's choice: its first tap inside the map.
+        for (int64_t j = 0; j < count; ++j)
+          if (out[j] < 0) out[j] = int32_t(ky0 * k + tapsInside((j0 + j) / s.c, pad, k, s.w).first);
       }
     }
   });
@@ -126,12 +131,21 @@ std::pair<at::Tensor, at::Tensor> maxPoolForward(const at::Tensor& xIn, int64_t 
 
 at::Tensor maxPoolBackward(const at::Tensor& dyIn, const at::Tensor& tapsIn, int64_t k, int64_t pad, int64_t h, int64_t w) {
   const at::Tensor dy = dyIn.contiguous(), taps = tapsIn.contiguous();
-  const float* dyp = dy.data_ptr<float>();
-  const int32_t* tp = taps.data_ptr<int32_t>();
-  return gatherRows(dy, gradShape(dy, h, w), k, pad, [&](float* out, int64_t from, int64_t to, int64_t at, int32_t tap) {
-    const float* g = dyp + at;
-    const int32_t* t = tp + at;
-    for (int64_t j = from; j < to; ++j) out[j] += t[j] == tap ? g[j] : 0.0f;
+  const Shape s = gradShape(dy, h, w);
+  const int64_t before = k - 1 - pad;
+  const Padded grad = padded(dy.data_ptr<float>(), s.n, s.ho, s.wo, s.c, before, before, s.h + k - 1, s.w + k - 1, false);
+  // The taps padded with -1 (no tap), copied as float bits.
+  float none;
+  const int32_t minusOne = -1;
+  std::memcpy(&none, &minusOne, sizeof none);
+  const Padded tapsPadded = padded(reinterpret_cast<const float*>(taps.data_ptr<int32_t>()), s.n, s.ho, s.wo, s.c, before, before,
+                                   s.h + k - 1, s.w + k - 1, false, none);
+  const float* g0 = grad.data.get();
+  const float* t0 = tapsPadded.data.get();
+  return gatherRows(dy, s, k, pad, grad, [&](Vec& sum, const float* g, int32_t tap) {
+    VecI t;
+    std::memcpy(&t, t0 + (g - g0), sizeof t);
+    sum += t == tap ? load(g) : Vec{};
   });
 }
 
@@ -153,16 +167,23 @@ at::Tensor avgPoolForward(const at::Tensor& xIn, int64_t k, int64_t pad) {
   const Shape s = shapeOf(x, k, pad);
   const int64_t row = s.wo * s.c;
   const std::vector<float> cols = columnCounts(s.wo, s.c, k, pad, s.w);
-  at::Tensor y = at::zeros({s.n, s.ho, s.wo, s.c}, x.options());
-  const float* xp = x.data_ptr<float>();
+  at::Tensor y = at::empty({s.n, s.ho, s.wo, s.c}, x.options());
+  const Padded in = padded(x.data_ptr<float>(), s.n, s.h, s.w, s.c, pad, pad, s.ho + k - 1, s.wo + k - 1, false);
   float* yp = y.data_ptr<float>();
-  at::parallel_for(0, s.n * s.ho, 1, [&](int64_t begin, int64_t end) {
+  at::parallel_for(0, s.n * s.ho, 16, [&](int64_t begin, int64_t end) {
     for (int64_t r = begin; r < end; ++r) {
+      const int64_t b = r / s.ho, oy = r % s.ho;
       float* out = yp + r * row;
-      forEachTap(xp, s, k, pad, r, [&](const float* src, int64_t from, int64_t to, int32_t) {
-        for (int64_t j = from; j < to; ++j) out[j] += src[j];
-      });
-      const auto [ky0, ky1] = tapsInside(r % s.ho, pad, k, s.h);
+      for (int64_t j0 = 0; j0 < row; j0 += kPoolChunk) {
+        Vec sum[kPoolVecs] = {};
+        for (int64_t ky = 0; ky < k; ++ky) {
+          const float* src = in.row(b, oy + ky) + j0;
+          for (int64_t kx = 0; kx < k; ++kx)
+            for (int64_t v = 0; v < kPoolVecs; ++v) sum[v] += load(src + kx * s.c + v * kLanes);
+        }
+        std::memcpy(out + j0, sum, std::min(kPoolChunk, row - j0) * sizeof(float));
+      }
+      const auto [ky0, ky1] = tapsInside(oy, pad, k, s.h);
       const float rows = float(ky1 - ky0);
       for (int64_t j = 0; j < row; ++j) out[j] /= rows * cols[j];
     }
@@ -179,17 +200,16 @@ at::Tensor avgPoolBackward(const at::Tensor& dyIn, int64_t k, int64_t pad, int64
   at::Tensor g = at::empty(dy.sizes(), dy.options());
   const float* dyp = dy.data_ptr<float>();
   float* gp = g.data_ptr<float>();
-  at::parallel_for(0, s.n * s.ho, 1, [&](int64_t begin, int64_t end) {
+  at::parallel_for(0, s.n * s.ho, 16, [&](int64_t begin, int64_t end) {
     for (int64_t r = begin; r < end; ++r) {
       const auto [ky0, ky1] = tapsInside(r % s.ho, pad, k, s.h);
       const float rows = float(ky1 - ky0);
       for (int64_t j = 0; j < row; ++j) gp[r * row + j] = dyp[r * row + j] / (rows * cols[j]);
     }
   });
-  return gatherRows(dy, s, k, pad, [&](float* out, int64_t from, int64_t to, int64_t at, int32_t) {
-    const float* src = gp + at;
-    for (int64_t j = from; j < to; ++j) out[j] += src[j];
-  });
+  const int64_t before = k - 1 - pad;
+  const Padded grad = padded(gp, s.n, s.ho, s.wo, s.c, before, before, s.h + k - 1, s.w + k - 1, false);
+  return gatherRows(dy, s, k, pad, grad, [&](Vec& sum, const float* src, int32_t) { sum += load(src); });
 }
 
 }  // namespace snas
