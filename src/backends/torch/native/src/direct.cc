@@ -145,6 +145,51 @@ StripSum stripSumFor(int64_t kw) {
     default: return stripSumOf<0>;
   }
 }
+
+// The strided kernels' channel vectors (c a multiple of 8): V vectors of a pixel's channels.
+// out[0, 8V) = sum over taps t, in order, of src[t][c0 + j] * f[t][c0 + j].
+template <int V>
+void channelTapsOf(float* out, const float* const* src, const float* const* f, int64_t taps, int64_t c0) {
+  Vec acc[V] = {};
+  for (int64_t t = 0; t < taps; ++t)
+    for (int v = 0; v < V; ++v) acc[v] += load(src[t] + c0 + v * kLanes) * load(f[t] + c0 + v * kLanes);
+  std::memcpy(out, acc, sizeof acc);
+}
+
+// out[0, 8V) = sum over pixels p < count, in order, of a[p * aStep + j] * d[p * dStep + j].
+template <int V>
+void pixelSumsOf(float* out, const float* a, int64_t aStep, const float* d, int64_t dStep, int64_t count) {
+  Vec acc[V] = {};
+  for (int64_t p = 0; p < count; ++p)
+    for (int v = 0; v < V; ++v) acc[v] += load(a + p * aStep + v * kLanes) * load(d + p * dStep + v * kLanes);
+  std::memcpy(out, acc, sizeof acc);
+}
+
+void channelTaps(float* out, int64_t vecs, const float* const* src, const float* const* f, int64_t taps, int64_t c0) {
+  switch (vecs) {
+    case 1: return channelTapsOf<1>(out, src, f, taps, c0);
+    case 2: return channelTapsOf<2>(out, src, f, taps, c0);
+    case 3: return channelTapsOf<3>(out, src, f, taps, c0);
+    case 4: return channelTapsOf<4>(out, src, f, taps, c0);
+    case 5: return channelTapsOf<5>(out, src, f, taps, c0);
+    case 6: return channelTapsOf<6>(out, src, f, taps, c0);
+    case 7: return channelTapsOf<7>(out, src, f, taps, c0);
+    default: return channelTapsOf<8>(out, src, f, taps, c0);
+  }
+}
+
+void pixelSums(float* out, int64_t vecs, const float* a, int64_t aStep, const float* d, int64_t dStep, int64_t count) {
+  switch (vecs) {
+    case 1: return pixelSumsOf<1>(out, a, aStep, d, dStep, count);
+    case 2: return pixelSumsOf<2>(out, a, aStep, d, dStep, count);
+    case 3: return pixelSumsOf<3>(out, a, aStep, d, dStep, count);
+    case 4: return pixelSumsOf<4>(out, a, aStep, d, dStep, count);
+    case 5: return pixelSumsOf<5>(out, a, aStep, d, dStep, count);
+    case 6: return pixelSumsOf<6>(out, a, aStep, d, dStep, count);
+    case 7: return pixelSumsOf<7>(out, a, aStep, d, dStep, count);
+    default: return pixelSumsOf<8>(out, a, aStep, d, dStep, count);
+  }
+}
 }  // namespace
 
 namespace {
@@ -170,12 +215,12 @@ bool directDepthwiseFits(const at::Tensor& x, const at::Tensor& w) {
 at::Tensor depthwiseForward(const at::Tensor& xIn, const at::Tensor& wIn, const Geometry& g, int64_t ho, int64_t wo, bool reluInput) {
   const at::Tensor x = xIn.contiguous(), w = wIn.contiguous();
   const int64_t n = x.size(0), h = x.size(1), wd = x.size(2), c = x.size(3), kh = w.size(0), kw = w.size(1);
-  const bool rowsPath = g.strideH == 1 && g.strideW == 1;
+  const bool rowsPath = (g.strideH == 1 && g.strideW == 1) || c % kLanes == 0;  // every element written
   at::Tensor y = rowsPath ? at::empty({n, ho, wo, c}, x.options()) : at::zeros({n, ho, wo, c}, x.options());
   const float* xp = x.data_ptr<float>();
   const float* wp = w.data_ptr<float>();
   float* yp = y.data_ptr<float>();
-  if (rowsPath) {
+  if (g.strideH == 1 && g.strideW == 1) {
     // Output row oy, tap (ky, kx) reads the padded input's row oy + ky * dilation from column kx * dilation.
     const int64_t len = wo * c, stride = roundUp(len, kChunk), taps = kh * kw;
     const Padded in = padded(xp, n, h, wd, c, g.top, g.left, ho + (kh - 1) * g.dilationH, wo + (kw - 1) * g.dilationW, reluInput);
@@ -189,6 +234,37 @@ at::Tensor depthwiseForward(const at::Tensor& xIn, const at::Tensor& wIn, const 
         for (int64_t ky = 0; ky < kh; ++ky)
           for (int64_t kx = 0; kx < kw; ++kx) src[ky * kw + kx] = in.row(b, oy + ky * g.dilationH) + kx * g.dilationW * c;
         tapSum(yp + r * len, len, src.data(), f.data(), taps);
+      }
+    });
+    return y;
+  }
+  if (c % kLanes == 0) {
+    // Strided, whole vectors of channels: a chunk of an output row is kVecs channel vectors,
+    // each read at its pixel's taps in the padded input (no bounds), the taps in order.
+    const int64_t padH = (ho - 1) * g.strideH + (kh - 1) * g.dilationH + 1, padW = (wo - 1) * g.strideW + (kw - 1) * g.dilationW + 1;
+    const Padded in = padded(xp, n, h, wd, c, g.top, g.left, padH, padW, reluInput);
+    const int64_t len = wo * c;
+    at::parallel_for(0, n * ho, 16, [&](int64_t begin, int64_t end) {
+      for (int64_t r = begin; r < end; ++r) {
+        const int64_t b = r / ho, oy = r % ho;
+        for (int64_t j0 = 0; j0 < len; j0 += kChunk) {
+          const int64_t vecs = std::min(kVecs, (len - j0) / kLanes);
+          int64_t at[kVecs] = {}, ch[kVecs] = {};  // per vector: its window's first input in a padded row, its channels
+          for (int64_t v = 0; v < vecs; ++v) {
+            ch[v] = (j0 + v * kLanes) % c;
+            at[v] = (j0 + v * kLanes) / c * g.strideW * c + ch[v];
+          }
+          Vec acc[kVecs] = {};
+          for (int64_t ky = 0; ky < kh; ++ky) {
+            const float* row = in.row(b, oy * g.strideH + ky * g.dilationH);
+            for (int64_t kx = 0; kx < kw; ++kx) {
+              const float* src = row + kx * g.dilationW * c;
+              const float* f = wp + (ky * kw + kx) * c;
+              for (int64_t v = 0; v < kVecs; ++v) acc[v] += load(src + at[v]) * load(f + ch[v]);
+            }
+          }
+          std::memcpy(yp + r * len + j0, acc, vecs * kLanes * sizeof(float));
+        }
       }
     });
     return y;
@@ -222,12 +298,12 @@ at::Tensor depthwiseBackwardInput(const at::Tensor& dyIn, at::IntArrayRef xShape
   const float* xrp = xr.defined() ? xr.data_ptr<float>() : nullptr;
   const int64_t n = xShape[0], h = xShape[1], wd = xShape[2], c = xShape[3];
   const int64_t ho = dy.size(1), wo = dy.size(2), kh = w.size(0), kw = w.size(1);
-  const bool rowsPath = g.strideH == 1 && g.strideW == 1;
+  const bool rowsPath = (g.strideH == 1 && g.strideW == 1) || c % kLanes == 0;  // every element written
   at::Tensor dx = rowsPath ? at::empty({n, h, wd, c}, dy.options()) : at::zeros({n, h, wd, c}, dy.options());
   const float* dyp = dy.data_ptr<float>();
   const float* wp = w.data_ptr<float>();
   float* dxp = dx.data_ptr<float>();
-  if (rowsPath) {
+  if (g.strideH == 1 && g.strideW == 1) {
     // dx[iy][ix] sums dy[iy + top - ky * dilation][ix + left - kx * dilation] * w[ky][kx] over the
     // taps in order: in dy padded by (k - 1) * dilation - top rows (and columns) before, the
     // padded row iy + (kh - 1 - ky) * dilation from column (kw - 1 - kx) * dilation.
@@ -246,6 +322,40 @@ at::Tensor depthwiseBackwardInput(const at::Tensor& dyIn, at::IntArrayRef xShape
             src[ky * kw + kx] = grad.row(b, iy + spanH - ky * g.dilationH) + (spanW - kx * g.dilationW) * c;
         float* out = dxp + r * len;
         tapSum(out, len, src.data(), f.data(), taps);
+        if (xrp) reluMask(out, xrp + r * len, len);
+      }
+    });
+    return dx;
+  }
+  if (c % kLanes == 0) {
+    // Strided, whole vectors of channels: as below (per input pixel, the taps whose output lies
+    // inside the map, in order), with the pixel's channels summed in registers, kVecs vectors at a time.
+    const int64_t len = wd * c;
+    std::vector<int64_t> cols(kw * wd, -1);  // per (kx, ix): the output column reading ix through kx, or -1
+    for (int64_t kx = 0; kx < kw; ++kx)
+      for (int64_t ix = 0; ix < wd; ++ix) {
+        const int64_t tx = ix + g.left - kx * g.dilationW;
+        if (tx >= 0 && tx % g.strideW == 0 && tx / g.strideW < wo) cols[kx * wd + ix] = tx / g.strideW;
+      }
+    at::parallel_for(0, n * h, 16, [&](int64_t begin, int64_t end) {
+      std::vector<const float*> src(kh * kw), f(kh * kw);
+      for (int64_t r = begin; r < end; ++r) {
+        const int64_t b = r / h, iy = r % h;
+        float* out = dxp + r * len;
+        for (int64_t ix = 0; ix < wd; ++ix) {
+          int64_t taps = 0;  // the taps reaching (iy, ix), in order: their gradient pixel and filter
+          for (int64_t ky = 0; ky < kh; ++ky) {
+            const int64_t ty = iy + g.top - ky * g.dilationH;
+            if (ty < 0 || ty % g.strideH != 0 || ty / g.strideH >= ho) continue;
+            for (int64_t kx = 0; kx < kw; ++kx) {
+              const int64_t ox = cols[kx * wd + ix];
+              if (ox < 0) continue;
+              src[taps] = dyp + ((b * ho + ty / g.strideH) * wo + ox) * c;
+              f[taps++] = wp + (ky * kw + kx) * c;
+            }
+          }
+          for (int64_t c0 = 0; c0 < c; c0 += kChunk) channelTaps(out + ix * c + c0, std::min(kVecs, (c - c0) / kLanes), src.data(), f.data(), taps, c0);
+        }
         if (xrp) reluMask(out, xrp + r * len, len);
       }
     });
@@ -320,7 +430,13 @@ at::Tensor depthwiseBackwardFilter(const at::Tensor& dyIn, const at::Tensor& xIn
     return dw;
   }
   // One tap per task: a tap's sum runs over every image and output row in order, each row
-  // summed in float and added to a double total.
+  // summed in float and added to a double total. With whole vectors of channels (C a multiple
+  // of 8), a row's sums are held in registers, kVecs channel vectors at a time, reading the
+  // padded input (no bounds; a row or pixel outside the map adds exact zeros).
+  const bool vectors = c % kLanes == 0;
+  const Padded in = vectors ? padded(xp, n, h, wd, c, g.top, g.left, (ho - 1) * g.strideH + (kh - 1) * g.dilationH + 1,
+                                     (wo - 1) * g.strideW + (kw - 1) * g.dilationW + 1, reluInput)
+                            : Padded{};
   at::parallel_for(0, kh * kw, 1, [&](int64_t begin, int64_t end) {
     std::vector<float> row(c);
     std::vector<double> total(c);
@@ -329,15 +445,21 @@ at::Tensor depthwiseBackwardFilter(const at::Tensor& dyIn, const at::Tensor& xIn
       std::fill(total.begin(), total.end(), 0.0);
       for (int64_t b = 0; b < n; ++b) {
         for (int64_t oy = 0; oy < ho; ++oy) {
+          const float* grad = dyp + (b * ho + oy) * wo * c;
+          if (vectors) {
+            const float* src = in.row(b, oy * g.strideH + ky * g.dilationH) + kx * g.dilationW * c;
+            for (int64_t c0 = 0; c0 < c; c0 += kChunk) pixelSums(row.data() + c0, std::min(kVecs, (c - c0) / kLanes), src + c0, g.strideW * c, grad + c0, c, wo);
+            for (int64_t ch = 0; ch < c; ++ch) total[ch] += row[ch];
+            continue;
+          }
           const int64_t iy = oy * g.strideH - g.top + ky * g.dilationH;
           if (iy < 0 || iy >= h) continue;
           std::fill(row.begin(), row.end(), 0.0f);
           for (int64_t ox = 0; ox < wo; ++ox) {
             const int64_t ix = ox * g.strideW - g.left + kx * g.dilationW;
             if (ix < 0 || ix >= wd) continue;
-            const float* in = xp + ((b * h + iy) * wd + ix) * c;
-            const float* grad = dyp + ((b * ho + oy) * wo + ox) * c;
-            for (int64_t ch = 0; ch < c; ++ch) row[ch] += input(in[ch], reluInput) * grad[ch];
+            const float* pixel = xp + ((b * h + iy) * wd + ix) * c;
+            for (int64_t ch = 0; ch < c; ++ch) row[ch] += input(pixel[ch], reluInput) * grad[ox * c + ch];
           }
           for (int64_t ch = 0; ch < c; ++ch) total[ch] += row[ch];
         }
