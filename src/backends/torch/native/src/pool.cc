@@ -46,13 +46,12 @@ Shape gradShape(const at::Tensor& dy, int64_t h, int64_t w) {
   return Shape{dy.size(0), h, w, dy.size(3), dy.size(1), dy.size(2)};
 }
 
-// dx [n, h, w, c] gathered per input row, a chunk of the row in registers: for each tap (ky, kx)
-// in row-major order, term(sum, v, src, tap) adds into sum what the output pixels whose window
-// covers the chunk pass back through that tap; src points at the chunk's vector v in `grad`,
-// the gradient padded by k - 1 - pad rows and columns before (padding that passes back zero), at
-// the output pixel that reaches input column ix through tap kx. The taps are summed in the order
-// of a loop over the taps whose output lies inside the map, adding exact zeros where that loop
-// adds nothing.
+// dx [n, h, w, c] gathered per input row, a chunk of the row in registers. `grad` is the
+// gradient padded by k - 1 - pad rows and columns before (the padding passes back zero). For
+// each tap (ky, kx) in row-major order and each vector of the chunk, term(sum, src, tap) adds
+// into sum what passes back through that tap: src points into `grad` at the output pixels that
+// reach the vector's inputs through it. The taps are summed in the order of a loop over the taps
+// whose output lies inside the map, adding exact zeros where that loop adds nothing.
 template <typename F>
 at::Tensor gatherRows(const at::Tensor& like, const Shape& s, int64_t k, int64_t pad, const Padded& grad, const F& term) {
   at::Tensor dx = at::empty({s.n, s.h, s.w, s.c}, like.options());
