@@ -187,6 +187,14 @@ test('a cluster whose daemons died with a job running (a reboot, a restored imag
     const started = spawnSync('bash', [join(ROOT, 'src', 'setup', 'slurm-local.sh'), 'start'], { encoding: 'utf8', env });
     assert.equal(started.status, 0, started.stderr);
     assert.match(started.stderr, new RegExp(`cancelling jobs left from before the controller last stopped: .*\\b${job}\\b`));
+    // What start records is what runs now, so that stop stops the restarted daemons (a killed
+    // daemon's pid file, read before the new one wrote its own, once left slurmd running).
+    const recorded = sh('cat "$(dirname "$SLURM_CONF")/started"');
+    for (const d of ['slurmctld', 'slurmd']) {
+      const live = sh(`pgrep -x ${d} || true`).trim().split('\n').filter(Boolean);
+      const last = [...recorded.matchAll(new RegExp(`^${d} (\\d+)$`, 'gm'))].pop()?.[1];
+      assert.ok(last !== undefined && live.includes(last), `slurm-local.sh recorded ${d} ${last}; running: ${live.join(' ')}`);
+    }
     let state = '';
     for (let i = 0; i < 100 && !/CANCELLED/.test(state); i++) { sh('sleep 0.2'); state = sh(`sacct -n -X -P -j ${job} -o State`).trim(); } // accounting lags
     assert.match(state, /CANCELLED/, `the recovered job ${job} is cancelled (sacct: ${state})`);

@@ -120,11 +120,14 @@ EOF
 }
 
 # Starts daemon $1 with the command after $2 unless its pid file names a live process, waits
-# until check $2 succeeds, and records it as started here.
+# until check $2 succeeds, and records it as started here. A pid file left by a daemon that was
+# killed goes first: read before the new daemon writes its own, it would record the dead pid,
+# and stop would then leave the new daemon running.
 up() {
   local name=$1 check=$2
   shift 2
   alive "$DIR/run/$name.pid" && return 0
+  rm -f "$DIR/run/$name.pid"
   "$@"
   wait_for "test -s $DIR/run/$name.pid" 30 && echo "$name $(cat "$DIR/run/$name.pid")" >>"$STARTED"
   wait_for "$check" 30 || fail "$name" "$DIR/log/$name.log"
