@@ -62,6 +62,15 @@ namespace {
 // added in order, then stored once. Each output element is still summed in the same order as
 // a tap loop that skips the padding would sum it (adding an exact zero changes no value).
 
+// The input of a window of geometry g (kh x kw taps, output ho x wo) padded so that every tap
+// of every output pixel reads inside the copy: output row oy, tap ky reads padded row
+// oy * strideH + ky * dilationH, and likewise for columns.
+Padded windowInput(const float* x, int64_t n, int64_t h, int64_t w, int64_t c, const Geometry& g, int64_t ho, int64_t wo, int64_t kh,
+                   int64_t kw, bool relu) {
+  return padded(x, n, h, w, c, g.top, g.left, (ho - 1) * g.strideH + (kh - 1) * g.dilationH + 1,
+                (wo - 1) * g.strideW + (kw - 1) * g.dilationW + 1, relu);
+}
+
 // The filter's taps each repeated along a row of `pixels` pixels: rows[tap * stride + p * c + ch]
 // = w[tap][ch], each row padded to a whole number of chunks (stride), so that a chunk may read
 // past the row's end without leaving the table (those lanes are never stored).
@@ -215,18 +224,18 @@ bool directDepthwiseFits(const at::Tensor& x, const at::Tensor& w) {
 at::Tensor depthwiseForward(const at::Tensor& xIn, const at::Tensor& wIn, const Geometry& g, int64_t ho, int64_t wo, bool reluInput) {
   const at::Tensor x = xIn.contiguous(), w = wIn.contiguous();
   const int64_t n = x.size(0), h = x.size(1), wd = x.size(2), c = x.size(3), kh = w.size(0), kw = w.size(1);
-  const bool rowsPath = (g.strideH == 1 && g.strideW == 1) || c % kLanes == 0;  // every element written
-  at::Tensor y = rowsPath ? at::empty({n, ho, wo, c}, x.options()) : at::zeros({n, ho, wo, c}, x.options());
+  const bool writesAll = (g.strideH == 1 && g.strideW == 1) || c % kLanes == 0;  // paths that write every element
+  at::Tensor y = writesAll ? at::empty({n, ho, wo, c}, x.options()) : at::zeros({n, ho, wo, c}, x.options());
   const float* xp = x.data_ptr<float>();
   const float* wp = w.data_ptr<float>();
   float* yp = y.data_ptr<float>();
   if (g.strideH == 1 && g.strideW == 1) {
     // Output row oy, tap (ky, kx) reads the padded input's row oy + ky * dilation from column kx * dilation.
     const int64_t len = wo * c, stride = roundUp(len, kChunk), taps = kh * kw;
-    const Padded in = padded(xp, n, h, wd, c, g.top, g.left, ho + (kh - 1) * g.dilationH, wo + (kw - 1) * g.dilationW, reluInput);
+    const Padded in = windowInput(xp, n, h, wd, c, g, ho, wo, kh, kw, reluInput);
     const std::vector<float> rows = tapRows(wp, taps, c, wo, stride);
+    const TapSum tapSum = tapSumFor(c);
     at::parallel_for(0, n * ho, 16, [&](int64_t begin, int64_t end) {
-      const TapSum tapSum = tapSumFor(c);
       std::vector<const float*> src(taps), f(taps);
       for (int64_t t = 0; t < taps; ++t) f[t] = rows.data() + t * stride;
       for (int64_t r = begin; r < end; ++r) {
@@ -241,8 +250,7 @@ at::Tensor depthwiseForward(const at::Tensor& xIn, const at::Tensor& wIn, const 
   if (c % kLanes == 0) {
     // Strided, whole vectors of channels: a chunk of an output row is kVecs channel vectors,
     // each read at its pixel's taps in the padded input (no bounds), the taps in order.
-    const int64_t padH = (ho - 1) * g.strideH + (kh - 1) * g.dilationH + 1, padW = (wo - 1) * g.strideW + (kw - 1) * g.dilationW + 1;
-    const Padded in = padded(xp, n, h, wd, c, g.top, g.left, padH, padW, reluInput);
+    const Padded in = windowInput(xp, n, h, wd, c, g, ho, wo, kh, kw, reluInput);
     const int64_t len = wo * c;
     at::parallel_for(0, n * ho, 16, [&](int64_t begin, int64_t end) {
       for (int64_t r = begin; r < end; ++r) {
@@ -298,8 +306,8 @@ at::Tensor depthwiseBackwardInput(const at::Tensor& dyIn, at::IntArrayRef xShape
   const float* xrp = xr.defined() ? xr.data_ptr<float>() : nullptr;
   const int64_t n = xShape[0], h = xShape[1], wd = xShape[2], c = xShape[3];
   const int64_t ho = dy.size(1), wo = dy.size(2), kh = w.size(0), kw = w.size(1);
-  const bool rowsPath = (g.strideH == 1 && g.strideW == 1) || c % kLanes == 0;  // every element written
-  at::Tensor dx = rowsPath ? at::empty({n, h, wd, c}, dy.options()) : at::zeros({n, h, wd, c}, dy.options());
+  const bool writesAll = (g.strideH == 1 && g.strideW == 1) || c % kLanes == 0;  // paths that write every element
+  at::Tensor dx = writesAll ? at::empty({n, h, wd, c}, dy.options()) : at::zeros({n, h, wd, c}, dy.options());
   const float* dyp = dy.data_ptr<float>();
   const float* wp = w.data_ptr<float>();
   float* dxp = dx.data_ptr<float>();
@@ -311,8 +319,8 @@ at::Tensor depthwiseBackwardInput(const at::Tensor& dyIn, at::IntArrayRef xShape
     const int64_t spanH = (kh - 1) * g.dilationH, spanW = (kw - 1) * g.dilationW;
     const Padded grad = padded(dyp, n, ho, wo, c, spanH - g.top, spanW - g.left, h + spanH, wd + spanW, false);
     const std::vector<float> rows = tapRows(wp, taps, c, wd, stride);
+    const TapSum tapSum = tapSumFor(c);
     at::parallel_for(0, n * h, 16, [&](int64_t begin, int64_t end) {
-      const TapSum tapSum = tapSumFor(c);
       std::vector<const float*> src(taps), f(taps);
       for (int64_t t = 0; t < taps; ++t) f[t] = rows.data() + t * stride;
       for (int64_t r = begin; r < end; ++r) {
@@ -406,7 +414,7 @@ at::Tensor depthwiseBackwardFilter(const at::Tensor& dyIn, const at::Tensor& xIn
     // it, times the input shifted by each kx, into that tap's sums, all held in registers. The
     // gradient is read through a copy with slack unless its rows are whole strips.
     const int64_t len = wo * c, strips = (len + kStrip - 1) / kStrip, width = strips * kStrip;
-    const Padded in = padded(xp, n, h, wd, c, g.top, g.left, ho + (kh - 1) * g.dilationH, wo + (kw - 1) * g.dilationW, reluInput);
+    const Padded in = windowInput(xp, n, h, wd, c, g, ho, wo, kh, kw, reluInput);
     const Padded slack = len % kStrip == 0 ? Padded{} : padded(dyp, n, ho, wo, c, 0, 0, ho, wo, false);
     const float* gradp = len % kStrip == 0 ? dyp : slack.data.get();
     std::vector<float> acc(kh * kw * width);  // per tap, the row of float sums
@@ -434,9 +442,7 @@ at::Tensor depthwiseBackwardFilter(const at::Tensor& dyIn, const at::Tensor& xIn
   // of 8), a row's sums are held in registers, kVecs channel vectors at a time, reading the
   // padded input (no bounds; a row or pixel outside the map adds exact zeros).
   const bool vectors = c % kLanes == 0;
-  const Padded in = vectors ? padded(xp, n, h, wd, c, g.top, g.left, (ho - 1) * g.strideH + (kh - 1) * g.dilationH + 1,
-                                     (wo - 1) * g.strideW + (kw - 1) * g.dilationW + 1, reluInput)
-                            : Padded{};
+  const Padded in = vectors ? windowInput(xp, n, h, wd, c, g, ho, wo, kh, kw, reluInput) : Padded{};
   at::parallel_for(0, kh * kw, 1, [&](int64_t begin, int64_t end) {
     std::vector<float> row(c);
     std::vector<double> total(c);

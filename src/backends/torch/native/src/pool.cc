@@ -46,6 +46,18 @@ Shape gradShape(const at::Tensor& dy, int64_t h, int64_t w) {
   return Shape{dy.size(0), h, w, dy.size(3), dy.size(1), dy.size(2)};
 }
 
+// The input of a forward pass padded by `pad` on every side (fill: what the padding reads).
+Padded paddedInput(const float* x, const Shape& s, int64_t k, int64_t pad, float fill) {
+  return padded(x, s.n, s.h, s.w, s.c, pad, pad, s.ho + k - 1, s.wo + k - 1, false, fill);
+}
+
+// A gradient (or what lines up with it, e.g. max pooling's taps) padded for gatherRows: by
+// k - 1 - pad rows and columns before, to the input's size plus k - 1.
+Padded paddedGrad(const float* g, const Shape& s, int64_t k, int64_t pad, float fill = 0.0f) {
+  const int64_t before = k - 1 - pad;
+  return padded(g, s.n, s.ho, s.wo, s.c, before, before, s.h + k - 1, s.w + k - 1, false, fill);
+}
+
 // dx [n, h, w, c] gathered per input row, a chunk of the row in registers. `grad` is the
 // gradient padded by k - 1 - pad rows and columns before (the padding passes back zero). For
 // each tap (ky, kx) in row-major order and each vector of the chunk, term(sum, src, tap) adds
@@ -91,7 +103,7 @@ std::pair<at::Tensor, at::Tensor> maxPoolForward(const at::Tensor& xIn, int64_t 
   at::Tensor y = at::empty({s.n, s.ho, s.wo, s.c}, x.options());
   at::Tensor taps = at::empty({s.n, s.ho, s.wo, s.c}, x.options().dtype(at::kInt));
   const float inf = std::numeric_limits<float>::infinity();
-  const Padded in = padded(x.data_ptr<float>(), s.n, s.h, s.w, s.c, pad, pad, s.ho + k - 1, s.wo + k - 1, false, -inf);
+  const Padded in = paddedInput(x.data_ptr<float>(), s, k, pad, -inf);
   float* yp = y.data_ptr<float>();
   int32_t* tp = taps.data_ptr<int32_t>();
   at::parallel_for(0, s.n * s.ho, 16, [&](int64_t begin, int64_t end) {
@@ -131,14 +143,12 @@ std::pair<at::Tensor, at::Tensor> maxPoolForward(const at::Tensor& xIn, int64_t 
 at::Tensor maxPoolBackward(const at::Tensor& dyIn, const at::Tensor& tapsIn, int64_t k, int64_t pad, int64_t h, int64_t w) {
   const at::Tensor dy = dyIn.contiguous(), taps = tapsIn.contiguous();
   const Shape s = gradShape(dy, h, w);
-  const int64_t before = k - 1 - pad;
-  const Padded grad = padded(dy.data_ptr<float>(), s.n, s.ho, s.wo, s.c, before, before, s.h + k - 1, s.w + k - 1, false);
+  const Padded grad = paddedGrad(dy.data_ptr<float>(), s, k, pad);
   // The taps padded with -1 (no tap), copied as float bits.
   float none;
   const int32_t minusOne = -1;
   std::memcpy(&none, &minusOne, sizeof none);
-  const Padded tapsPadded = padded(reinterpret_cast<const float*>(taps.data_ptr<int32_t>()), s.n, s.ho, s.wo, s.c, before, before,
-                                   s.h + k - 1, s.w + k - 1, false, none);
+  const Padded tapsPadded = paddedGrad(reinterpret_cast<const float*>(taps.data_ptr<int32_t>()), s, k, pad, none);
   const float* g0 = grad.data.get();
   const float* t0 = tapsPadded.data.get();
   return gatherRows(dy, s, k, pad, grad, [&](Vec& sum, const float* g, int32_t tap) {
@@ -167,7 +177,7 @@ at::Tensor avgPoolForward(const at::Tensor& xIn, int64_t k, int64_t pad) {
   const int64_t row = s.wo * s.c;
   const std::vector<float> cols = columnCounts(s.wo, s.c, k, pad, s.w);
   at::Tensor y = at::empty({s.n, s.ho, s.wo, s.c}, x.options());
-  const Padded in = padded(x.data_ptr<float>(), s.n, s.h, s.w, s.c, pad, pad, s.ho + k - 1, s.wo + k - 1, false);
+  const Padded in = paddedInput(x.data_ptr<float>(), s, k, pad, 0.0f);
   float* yp = y.data_ptr<float>();
   at::parallel_for(0, s.n * s.ho, 16, [&](int64_t begin, int64_t end) {
     for (int64_t r = begin; r < end; ++r) {
@@ -206,8 +216,7 @@ at::Tensor avgPoolBackward(const at::Tensor& dyIn, int64_t k, int64_t pad, int64
       for (int64_t j = 0; j < row; ++j) gp[r * row + j] = dyp[r * row + j] / (rows * cols[j]);
     }
   });
-  const int64_t before = k - 1 - pad;
-  const Padded grad = padded(gp, s.n, s.ho, s.wo, s.c, before, before, s.h + k - 1, s.w + k - 1, false);
+  const Padded grad = paddedGrad(gp, s, k, pad);
   return gatherRows(dy, s, k, pad, grad, [&](Vec& sum, const float* src, int32_t) { sum += load(src); });
 }
 
